@@ -1,0 +1,5 @@
+export * from "./quote";
+export * from "./executor";
+export * from "./retry";
+export * from "./gluster";
+export * from "./lvm";

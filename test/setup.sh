@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine of this project's kind: Debian packages for the lab, npm packages,
+# the Pulumi toolchain (built from Go modules, cached outside the tree), and the compiled code.
+# Safe to run again: each step skips what is already there.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+log() { printf '[setup] %s\n' "$*"; }
+
+# The lab's storage nodes are user-mode Linux guests that run the host's own binaries.
+packages=(user-mode-linux uml-utilities glusterfs-server glusterfs-client lvm2 thin-provisioning-tools
+  xfsprogs openssh-server openssh-client udev kmod iproute2 ethtool e2fsprogs psmisc attr)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# npm ci only when package-lock.json changed since the last install.
+stamp=node_modules/.package-lock.sha1
+want=$(sha1sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  log "npm ci"
+  npm ci --no-audit --no-fund
+  echo "$want" > "$stamp"
+fi
+
+npm run --silent toolchain
+npm run --silent build
+log "ready"
