@@ -1,1 +1,3 @@
 export * from "./remote";
+export * from "./sizes";
+export * from "./placement";

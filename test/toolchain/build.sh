@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Builds the Pulumi CLI, the Node.js language host and the provider plugins this project needs
-# from Go modules (the CLI's npm package downloads a binary, which cannot work here), caches them
-# outside the work tree, and links them into .toolchain/bin. Versions come from package-lock.json.
+# Builds the Pulumi CLI from Go modules (its npm package downloads a binary, which cannot work
+# here), caches it outside the work tree and links it into .toolchain/bin with the SDK's dynamic
+# provider host beside it. The version comes from package-lock.json; nothing is downloaded but
+# Go modules. No Node.js language host: its module is not served by the Go module proxy this
+# machine reaches, so programs run inline through the Automation API (which hosts the program
+# itself); see README.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${PULUMI_GLUSTER_CACHE:-$HOME/.cache/pulumi-gluster}
@@ -16,21 +19,17 @@ lock_version() { # lock_version <npm package>: the version package-lock.json pin
 
 log() { printf '[toolchain] %s\n' "$*"; }
 
-# build_pulumi <version>: pulumi + pulumi-language-nodejs into $cache/pulumi-v<version>
+# build_pulumi <version>: the pulumi CLI into $cache/pulumi-v<version>
 build_pulumi() {
   local v=$1 out="$cache/pulumi-v$1" work="$cache/build/pulumi-v$1"
-  if [ -x "$out/pulumi" ] && [ -x "$out/pulumi-language-nodejs" ]; then
+  if [ -x "$out/pulumi" ]; then
     log "pulumi v$v: cached in $out"; return
   fi
   local start=$SECONDS
   log "pulumi v$v: building (a cold build takes tens of minutes on 2 cores)"
   rm -rf "$work" && mkdir -p "$work" "$out.tmp"
   cd "$work"
-  # The language host module has no tags: take it at the commit of the pkg tag.
-  local commit
-  commit=$(go mod download -json "github.com/pulumi/pulumi/pkg/v3@v$v" | node -e \
-    'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);if(j.Error){console.error(j.Error);process.exit(1)}console.log(j.Origin.Hash)})')
-  go mod init toolchain >/dev/null 2>&1
+  go mod init pulumi-gluster.local/toolchain 2>/dev/null
   # pkg/v3's go.mod has replace directives (ignored in a dependency): a wrapper must repeat
   # those that point at other modules; the ones to ../sdk are what `go get` pins below anyway.
   local gomod
@@ -45,14 +44,11 @@ package tools
 
 import (
 	_ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
-	_ "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3"
 )
 GO
-  go get "github.com/pulumi/pulumi/pkg/v3@v$v" "github.com/pulumi/pulumi/sdk/v3@v$v" \
-    "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@$commit"
+  go get "github.com/pulumi/pulumi/pkg/v3@v$v" "github.com/pulumi/pulumi/sdk/v3@v$v"
   local ld="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$v"
   go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ld" -o "$out.tmp/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-  go build -trimpath -ldflags "$ld" -o "$out.tmp/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
   rm -rf "$out" && mv "$out.tmp" "$out"
   log "pulumi v$v: built in $((SECONDS - start)) s"
 }
@@ -63,7 +59,6 @@ main() {
   build_pulumi "$pv"
   mkdir -p "$bin"
   ln -sfn "$cache/pulumi-v$pv/pulumi" "$bin/pulumi"
-  ln -sfn "$cache/pulumi-v$pv/pulumi-language-nodejs" "$bin/pulumi-language-nodejs"
   # Dynamic providers are hosted by this script from the SDK package.
   ln -sfn "$repo/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$bin/pulumi-resource-pulumi-nodejs"
   chmod +x "$repo/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"

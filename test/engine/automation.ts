@@ -1,0 +1,263 @@
+// Runs stacks through the real Pulumi engine for tests: the CLI built into .toolchain/bin, a local
+// file backend and PULUMI_HOME in a temporary directory (no user state is read or written), and
+// passphrase-encrypted secrets. Every operation returns the engine events it produced.
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { constants as fsConstants } from "node:fs";
+import { access, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import * as auto from "@pulumi/pulumi/automation";
+
+export const repoRoot = path.resolve(__dirname, "../../..");
+const toolchainDir = path.join(repoRoot, ".toolchain");
+const toolchainBin = path.join(toolchainDir, "bin");
+
+/**
+ * A program run inline by the Automation API, which hosts it in this process: the Node.js language
+ * host cannot be built here (see test/toolchain/build.sh), so programs are never run from a directory.
+ */
+export interface EngineProgram {
+    program: auto.PulumiFn;
+    projectName: string;
+}
+
+export interface EngineStackOptions {
+    /** Default "test". */
+    stackName?: string;
+    /** Plain config; bare keys belong to the project. */
+    config?: Record<string, string>;
+    /** Config stored encrypted. */
+    secretConfig?: Record<string, string>;
+}
+
+/** One step the engine took (or, in a preview, would take) on one resource. */
+export interface ResourceOperation {
+    urn: string;
+    type: string;
+    op: auto.OpType;
+    /**
+     * Inputs whose value differs between the old and the new state of the step. Computed here:
+     * dynamic providers cannot report per-property diffs, so the engine's `diffs` stay empty.
+     */
+    changedInputs: string[];
+    /** Inputs that force a replacement (from the provider's diff). */
+    replaceKeys: string[];
+}
+
+function changedInputs(metadata: auto.StepEventMetadata): string[] {
+    const before = metadata.old?.inputs ?? {};
+    const after = metadata.new?.inputs ?? {};
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys.filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
+}
+
+/** The events of one operation and queries over them. */
+export class EngineEvents {
+    constructor(readonly all: readonly auto.EngineEvent[]) {}
+
+    /** Steps in the order the engine started them, optionally only those on resources of one type. */
+    operations(type?: string): ResourceOperation[] {
+        return this.all.flatMap(({ resourcePreEvent }) => {
+            const metadata = resourcePreEvent?.metadata;
+            if (!metadata || (type !== undefined && metadata.type !== type)) {
+                return [];
+            }
+            const { urn, type: resourceType, op, keys } = metadata;
+            return [{ urn, type: resourceType, op, changedInputs: changedInputs(metadata), replaceKeys: keys ?? [] }];
+        });
+    }
+
+    /** Steps that change something: everything but "same", "read" and "refresh". */
+    changes(type?: string): ResourceOperation[] {
+        return this.operations(type).filter(({ op }) => !["same", "read", "refresh"].includes(op));
+    }
+
+    /** Resource counts per operation, from the engine's closing summary (a refresh counts drift as "update"). */
+    resourceChanges(): auto.OpMap {
+        const summary = this.all.find((event) => event.summaryEvent)?.summaryEvent;
+        if (!summary) {
+            throw new Error("the engine sent no summary event");
+        }
+        return summary.resourceChanges;
+    }
+
+    diagnostics(severity?: auto.DiagnosticEvent["severity"]): auto.DiagnosticEvent[] {
+        return this.all.flatMap(({ diagnosticEvent }) =>
+            diagnosticEvent && (severity === undefined || diagnosticEvent.severity === severity) ? [diagnosticEvent] : [],
+        );
+    }
+}
+
+export interface OperationResult {
+    events: EngineEvents;
+    /** What the CLI printed. */
+    stdout: string;
+    durationMs: number;
+}
+export type PreviewResult = OperationResult & { changeSummary: auto.OpMap };
+export type UpResult = OperationResult & { summary: auto.UpdateSummary; outputs: auto.OutputMap };
+export type RefreshResult = OperationResult & { summary: auto.UpdateSummary };
+export type DestroyResult = OperationResult & { summary: auto.UpdateSummary };
+
+/** An engine operation failed; the message carries the engine's error diagnostics and the CLI's output. */
+export class EngineOperationError extends Error {
+    constructor(
+        readonly operation: string,
+        readonly events: EngineEvents,
+        readonly stdout: string,
+        cause: unknown,
+    ) {
+        const errors = events.diagnostics("error").map(({ urn, message }) => `  ${urn ?? "(no resource)"}: ${message.trim()}`);
+        // The CLI's own error repeats its whole output: its first line (the command) is enough.
+        const command = (cause instanceof Error ? cause.message : String(cause)).split("\n")[0];
+        super(
+            [
+                `pulumi ${operation} failed (${command})`,
+                `error diagnostics:\n${errors.join("\n") || "  (none)"}`,
+                `engine output:\n${stdout.trim()}`,
+            ].join("\n"),
+            { cause },
+        );
+        this.name = "EngineOperationError";
+    }
+}
+
+export class EngineStack {
+    private constructor(
+        readonly stack: auto.Stack,
+        /** Holds the backend, PULUMI_HOME and the workspace; removed by dispose(). */
+        readonly tempDir: string,
+        /** What the CLI needs beyond this process's environment. */
+        private readonly cliEnv: Record<string, string>,
+    ) {}
+
+    /** The file backend's directory, to inspect what the engine stored. */
+    get backendDir(): string {
+        return path.join(this.tempDir, "backend");
+    }
+
+    static async create(program: EngineProgram, options: EngineStackOptions = {}): Promise<EngineStack> {
+        const pulumiCommand = await toolchainCommand();
+        const tempDir = await mkdtemp(path.join(tmpdir(), "pulumi-gluster-engine-"));
+        try {
+            const workspaceDir = path.join(tempDir, "workspace");
+            const backendDir = path.join(tempDir, "backend");
+            const pulumiHome = path.join(tempDir, "home");
+            await Promise.all([workspaceDir, backendDir, pulumiHome].map((dir) => mkdir(dir)));
+            const cliEnv = {
+                PULUMI_HOME: pulumiHome,
+                PULUMI_BACKEND_URL: `file://${backendDir}`,
+                PULUMI_CONFIG_PASSPHRASE: randomBytes(16).toString("hex"),
+                PULUMI_SKIP_UPDATE_CHECK: "true",
+                PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+                // The CLI finds the dynamic provider plugin on PATH; it runs `node`, which must be the
+                // Node 22 the SDK needs.
+                PATH: [toolchainBin, path.join(repoRoot, "node_modules/.bin"), process.env.PATH].join(path.delimiter),
+            };
+            const workspaceOptions: auto.LocalWorkspaceOptions = {
+                workDir: workspaceDir,
+                pulumiCommand,
+                secretsProvider: "passphrase",
+                envVars: cliEnv,
+            };
+            const stackName = options.stackName ?? "test";
+            const stack = await auto.LocalWorkspace.createOrSelectStack(
+                { stackName, projectName: program.projectName, program: program.program },
+                // The engine starts plugins in the directory of `main`: from the repository, the
+                // dynamic provider finds @pulumi/pulumi and pulumi-gluster.
+                { ...workspaceOptions, projectSettings: { name: program.projectName, runtime: "nodejs", main: repoRoot } },
+            );
+            const engineStack = new EngineStack(stack, tempDir, cliEnv);
+            await engineStack.setConfig(options.config ?? {}, options.secretConfig ?? {});
+            return engineStack;
+        } catch (error) {
+            await rm(tempDir, { recursive: true, force: true });
+            throw error;
+        }
+    }
+
+    async setConfig(config: Record<string, string>, secretConfig: Record<string, string> = {}): Promise<void> {
+        const values: auto.ConfigMap = {};
+        for (const [key, value] of Object.entries(config)) {
+            values[key] = { value, secret: false };
+        }
+        for (const [key, value] of Object.entries(secretConfig)) {
+            values[key] = { value, secret: true };
+        }
+        await this.stack.setAllConfig(values);
+    }
+
+    async preview(): Promise<PreviewResult> {
+        return this.run("preview", async (hooks) => {
+            const { changeSummary } = await this.stack.preview(hooks);
+            return { changeSummary };
+        });
+    }
+
+    async up(): Promise<UpResult> {
+        return this.run("up", async (hooks) => {
+            const { summary, outputs } = await this.stack.up(hooks);
+            return { summary, outputs };
+        });
+    }
+
+    async refresh(): Promise<RefreshResult> {
+        return this.run("refresh", async (hooks) => ({ summary: (await this.stack.refresh(hooks)).summary }));
+    }
+
+    async destroy(): Promise<DestroyResult> {
+        return this.run("destroy", async (hooks) => ({ summary: (await this.stack.destroy(hooks)).summary }));
+    }
+
+    /** The stack's state as `pulumi stack export` writes it, secrets encrypted (Stack.exportStack decrypts them). */
+    async exportState(): Promise<auto.Deployment> {
+        const { stdout } = await promisify(execFile)(
+            this.stack.workspace.pulumiCommand.command,
+            ["stack", "export", "--stack", this.stack.name, "--non-interactive"],
+            { cwd: this.stack.workspace.workDir, env: { ...process.env, ...this.cliEnv }, maxBuffer: 64 * 1024 * 1024 },
+        );
+        return JSON.parse(stdout) as auto.Deployment;
+    }
+
+    async outputs(): Promise<auto.OutputMap> {
+        return this.stack.outputs();
+    }
+
+    /** Removes the stack (with whatever resources its state still holds) and every temporary directory. */
+    async dispose(): Promise<void> {
+        try {
+            await this.stack.workspace.removeStack(this.stack.name, { force: true });
+        } finally {
+            await rm(this.tempDir, { recursive: true, force: true });
+        }
+    }
+
+    private async run<T>(
+        operation: string,
+        body: (hooks: { onEvent: (event: auto.EngineEvent) => void; onOutput: (out: string) => void }) => Promise<T>,
+    ): Promise<T & OperationResult> {
+        const collected: auto.EngineEvent[] = [];
+        let stdout = "";
+        const started = performance.now();
+        try {
+            const result = await body({ onEvent: (event) => collected.push(event), onOutput: (out) => (stdout += out) });
+            return { ...result, events: new EngineEvents(collected), stdout, durationMs: performance.now() - started };
+        } catch (error) {
+            throw new EngineOperationError(operation, new EngineEvents(collected), stdout, error);
+        }
+    }
+}
+
+/** The CLI in .toolchain/bin, after checking that the dynamic provider host is beside it. */
+async function toolchainCommand(): Promise<auto.PulumiCommand> {
+    for (const tool of ["pulumi", "pulumi-resource-pulumi-nodejs"]) {
+        try {
+            await access(path.join(toolchainBin, tool), fsConstants.X_OK);
+        } catch {
+            throw new Error(`${path.join(toolchainBin, tool)} is missing: build the Pulumi toolchain with 'npm run toolchain'`);
+        }
+    }
+    return auto.PulumiCommand.get({ root: toolchainDir });
+}
