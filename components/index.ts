@@ -1,3 +1,5 @@
 export * from "./remote";
 export * from "./sizes";
 export * from "./placement";
+export * from "./dynamic";
+export * from "./cluster";
