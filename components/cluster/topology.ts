@@ -14,7 +14,7 @@ export interface SshConnection {
     hostKey: string;
 }
 
-export interface TopologyDevice {
+export interface ClusterDevice {
     /** Block device path on the node, e.g. "/dev/sdb". */
     path: string;
     /** The LVM volume group that holds this device's bricks: "vg_<16 hex>". */
@@ -23,7 +23,7 @@ export interface TopologyDevice {
     tags: Record<string, string>;
 }
 
-export interface TopologyNode {
+export interface ClusterNode {
     /** Short, stable name of the node, e.g. "n1". */
     name: string;
     /** Address the product connects to over SSH. */
@@ -33,11 +33,11 @@ export interface TopologyNode {
     /** Failure domain, >= 1. */
     zone: number;
     connection: SshConnection;
-    devices: TopologyDevice[];
+    devices: ClusterDevice[];
 }
 
 export interface ClusterTopology {
-    nodes: TopologyNode[];
+    nodes: ClusterNode[];
     /** "strict": never two bricks of one set in one zone. */
     zoneChecking: "none" | "strict";
 }
