@@ -146,8 +146,7 @@ cmd_up() {
   local existing; existing=$(node_names | wc -l)
   [ "$existing" -le "$nodes" ] || die "the lab has $existing nodes; run 'npm run lab:down' to start smaller"
   local start=$SECONDS name names=()
-  mkdir -p "$labdir/ssh" "$labdir/uml" "$labdir/modroot/lib/modules"
-  ln -sfn "/usr/lib/uml/modules/$kernel" "$labdir/modroot/lib/modules/$kernel"
+  mkdir -p "$labdir/ssh" "$labdir/uml"
   [ -f "$labdir/ssh/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C lab -f "$labdir/ssh/id_ed25519"
   ensure_network
   for ((i = 1; i <= nodes; i++)); do names+=("n$i"); create_node "n$i" "$devices" "$size"; done

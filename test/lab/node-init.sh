@@ -18,9 +18,11 @@ say() { echo "lab-node: $*"; }
 stage1() {
   mount -t proc proc /proc
   mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
-  local labdir; labdir=$(cmdline_value labdir)
-  modprobe -d "$labdir/modroot" overlay
   mount -t tmpfs -o mode=755 stage1 /mnt
+  # modprobe -d wants <dir>/lib/modules/<release>; UML's modules live elsewhere.
+  mkdir -p /mnt/modroot/lib/modules
+  ln -s "/usr/lib/uml/modules/$(uname -r)" "/mnt/modroot/lib/modules/$(uname -r)"
+  modprobe -d /mnt/modroot overlay
   mkdir -p /mnt/state /mnt/root
   mount -t ext4 /dev/ubda /mnt/state || { say "FAILED: state disk"; exec sleep infinity; }
   mkdir -p /mnt/state/upper /mnt/state/work
@@ -41,8 +43,8 @@ first_boot() {
 }
 
 start_sshd() {
-  install -m 600 "$labdir/nodes/$node/ssh_host_ed25519_key" /etc/ssh/ssh_host_ed25519_key
-  install -m 600 "$labdir/ssh/id_ed25519.pub" /root/.ssh/authorized_keys
+  install -m 600 /run/lab/ssh_host_ed25519_key /etc/ssh/ssh_host_ed25519_key
+  install -m 600 /run/lab/authorized_keys /root/.ssh/authorized_keys
   cat > /etc/ssh/sshd_config <<EOF
 HostKey /etc/ssh/ssh_host_ed25519_key
 PermitRootLogin prohibit-password
@@ -77,8 +79,14 @@ stage2() {
   mount -t devtmpfs devtmpfs /dev
   mkdir -p /dev/pts /dev/shm && mount -t devpts devpts /dev/pts && mount -t tmpfs tmpfs /dev/shm
   mount -t tmpfs -o mode=755 run /run && mkdir -p /run/lock
-  mount -t tmpfs -o mode=1777 tmp /tmp
   labdir=$(cmdline_value labdir) node=$(cmdline_value labnode)
+  # Take what the node needs from the lab directory now: it may live under /tmp, which the
+  # node's own tmpfs hides from here on.
+  mkdir -p /run/lab/modroot/lib/modules
+  ln -s "/usr/lib/uml/modules/$(uname -r)" "/run/lab/modroot/lib/modules/$(uname -r)"
+  cp "$labdir/nodes/$node/ssh_host_ed25519_key" /run/lab/ssh_host_ed25519_key
+  cp "$labdir/ssh/id_ed25519.pub" /run/lab/authorized_keys
+  mount -t tmpfs -o mode=1777 tmp /tmp
   local ip; ip=$(cmdline_value labip)
   [ -f /var/lib/lab-node/initialized ] || first_boot
   mount --bind /var/lib/lab-node/root /root
@@ -90,7 +98,7 @@ stage2() {
   ethtool -K vec0 tso off gso off tx off >/dev/null 2>&1
 
   local m
-  for m in dm-mod dm-thin-pool dm-snapshot fuse; do modprobe -d "$labdir/modroot" "$m"; done
+  for m in dm-mod dm-thin-pool dm-snapshot fuse; do modprobe -d /run/lab/modroot "$m"; done
   /lib/systemd/systemd-udevd --daemon
   udevadm trigger --action=add && udevadm settle --timeout=30
   vgchange -ay >/dev/null 2>&1
