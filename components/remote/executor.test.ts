@@ -46,9 +46,7 @@ describe("SshExecutor against a local sshd", function () {
     const logs: string[] = [];
 
     before(async function () {
-        if (!sshdAvailable()) {
-            this.skip();
-        }
+        assert.ok(sshdAvailable(), "these tests need OpenSSH's sshd: run 'bash test/setup.sh'");
         sshd = await startTestSshd();
         target = {
             host: sshd.host,

@@ -275,17 +275,17 @@ class HostConnection {
      * last command. Only a connection known dead before the request is retried,
      * so a command never runs twice.
      */
-    async openExec(line: string): Promise<{ live: LiveClient; channel: ClientChannel }> {
+    async openExec(line: string): Promise<{ live: LiveClient } & ExecChannel> {
         let live = await this.client();
         try {
-            return { live, channel: await execChannel(live, line) };
+            return { live, ...(await execChannel(live, line)) };
         } catch (error) {
             if (!(error instanceof NotConnectedError)) {
                 throw error;
             }
             this.log("connection lost, reconnecting");
             live = await this.client();
-            return { live, channel: await execChannel(live, line) };
+            return { live, ...(await execChannel(live, line)) };
         }
     }
 
@@ -405,14 +405,37 @@ class HostConnection {
 /** The socket was already gone when a channel was requested, so nothing reached the host. */
 class NotConnectedError extends Error {}
 
-function execChannel(live: LiveClient, line: string): Promise<ClientChannel> {
+/** An exec channel and how its process ended, once known. */
+interface ExecChannel {
+    channel: ClientChannel;
+    exit: { code: number | null; signal?: string };
+}
+
+function execChannel(live: LiveClient, line: string): Promise<ExecChannel> {
     return new Promise((resolve, reject) => {
         if (!live.alive) {
             reject(new NotConnectedError("not connected"));
             return;
         }
         try {
-            live.client.exec(line, (error, channel) => (error ? reject(error) : resolve(channel)));
+            live.client.exec(line, (error, channel) => {
+                if (error) {
+                    reject(error);
+                    return;
+                }
+                // Listen right here: ssh2 may parse the exit status from the same network read
+                // that completed the exec request, before an awaiting caller gets to run.
+                const exit: ExecChannel["exit"] = { code: null };
+                channel.on("exit", (code: number | null, signalName?: string) => {
+                    if (code !== null) {
+                        exit.code = code;
+                    } else if (signalName) {
+                        exit.signal = signalName;
+                        exit.code = 128 + (osConstants.signals[signalName as keyof typeof osConstants.signals] ?? 0);
+                    }
+                });
+                resolve({ channel, exit });
+            });
         } catch (error) {
             // ssh2 throws synchronously when the socket is already gone.
             live.alive = false;
@@ -552,22 +575,12 @@ export class SshExecutor {
 
     private async execute(connection: HostConnection, line: string, stdin: string | undefined, timeoutMs: number): Promise<RawOutcome> {
         const wrapped = `printf '%s%s\\n' ${PGID_MARKER} "$$"; exec ${line}`;
-        const { live, channel } = await connection.openExec(wrapped);
+        const { live, channel, exit } = await connection.openExec(wrapped);
         const stdout: Buffer[] = [];
         const stderr: Buffer[] = [];
         channel.on("data", (chunk: Buffer) => stdout.push(chunk));
         channel.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
         channel.end(stdin);
-
-        const status: { exitCode: number | null; signal?: string } = { exitCode: null };
-        channel.on("exit", (code: number | null, signalName?: string) => {
-            if (code !== null) {
-                status.exitCode = code;
-            } else if (signalName) {
-                status.signal = signalName;
-                status.exitCode = 128 + (osConstants.signals[signalName as keyof typeof osConstants.signals] ?? 0);
-            }
-        });
 
         const closed = new Promise<"closed">((resolve) => channel.once("close", () => resolve("closed")));
         let timer: NodeJS.Timeout | undefined;
@@ -580,7 +593,7 @@ export class SshExecutor {
         const { output: stdoutText, pgid } = splitMarker(Buffer.concat(stdout).toString("utf8"));
         const stderrText = Buffer.concat(stderr).toString("utf8");
         if (first === "closed") {
-            return { stdout: stdoutText, stderr: stderrText, ...status, timedOut: false, processStopped: true };
+            return { stdout: stdoutText, stderr: stderrText, exitCode: exit.code, signal: exit.signal, timedOut: false, processStopped: true };
         }
 
         const processStopped = pgid !== null && (await this.killProcessGroup(live, pgid));
@@ -597,27 +610,24 @@ export class SshExecutor {
         if (!live.alive) {
             return false;
         }
-        let channel: ClientChannel;
+        let opened: ExecChannel;
         try {
-            channel = await execChannel(live, commandLine(["sh", "-c", KILL_SCRIPT, "sh", String(pgid)]));
+            opened = await execChannel(live, commandLine(["sh", "-c", KILL_SCRIPT, "sh", String(pgid)]));
         } catch {
             return false;
         }
+        const { channel, exit } = opened;
         channel.resume();
         channel.stderr.resume();
         channel.end();
         return new Promise<boolean>((resolve) => {
-            let killed = false;
             const timer = setTimeout(() => {
                 channel.close();
                 resolve(false);
             }, KILL_TIMEOUT_MS);
-            channel.on("exit", (code: number | null) => {
-                killed = code === 0;
-            });
             channel.once("close", () => {
                 clearTimeout(timer);
-                resolve(killed);
+                resolve(exit.code === 0);
             });
         });
     }
