@@ -3,3 +3,5 @@ export * from "./sizes";
 export * from "./placement";
 export * from "./dynamic";
 export * from "./cluster";
+export * from "./node";
+export * from "./device";

@@ -1,1 +1,3 @@
 export * from "./topology";
+export * from "./validation";
+export * from "./cluster";

@@ -1,0 +1,161 @@
+// GlusterCluster: a gluster pool of storage nodes and their devices, declared in one place. The
+// first node founds the pool, the others are probed from it, and each node's devices become
+// volume groups once the node is in. Its `topology` output is what volumes consume.
+import * as pulumi from "@pulumi/pulumi";
+import { GlusterDevice } from "../device/device";
+import { GlusterNode, type SshConnectionArgs } from "../node/node";
+import { formatSize } from "../sizes";
+import type { ClusterTopology } from "./topology";
+import type { ValidationFailure } from "../placement/validation";
+import { formatFailures, validateClusterArgs } from "./validation";
+
+export interface GlusterClusterDeviceArgs {
+    /** Absolute block device path on the node, e.g. "/dev/sdb". Plain, because it names the resource. */
+    readonly path: string;
+    /** Free-form labels; volumes can ask for devices carrying some of them. */
+    readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Wipe the device if it holds a filesystem, partition table or other signature. Default false. */
+    readonly destroyData?: pulumi.Input<boolean>;
+}
+
+export interface GlusterClusterNodeArgs {
+    /** Short, stable name of the node, e.g. "n1". Plain, because it names the resources. */
+    readonly name: string;
+    /** Address the product connects to over SSH. */
+    readonly manageHost: pulumi.Input<string>;
+    /** Address gluster uses for peers and bricks. */
+    readonly storageHost: pulumi.Input<string>;
+    /** Failure domain, a whole number >= 1. */
+    readonly zone: pulumi.Input<number>;
+    /** SSH access; make the private key a Pulumi secret. */
+    readonly connection: pulumi.Input<SshConnectionArgs>;
+    /** The node's block devices for bricks (may be empty). */
+    readonly devices: readonly GlusterClusterDeviceArgs[];
+}
+
+export interface GlusterClusterArgs {
+    /** The storage nodes; the first founds the pool and the others are probed from it. */
+    readonly nodes: readonly GlusterClusterNodeArgs[];
+    /** "strict": volumes never put two bricks of one set in one zone. Default "none". */
+    readonly zoneChecking?: pulumi.Input<"none" | "strict">;
+}
+
+/** Thrown at program time for arguments that cannot work, one line per field. */
+export class GlusterClusterArgsError extends Error {
+    constructor(clusterName: string, failures: readonly ValidationFailure[]) {
+        super(`GlusterCluster "${clusterName}" has invalid arguments:\n${formatFailures(failures)}`);
+        this.name = "GlusterClusterArgsError";
+    }
+}
+
+export class GlusterCluster extends pulumi.ComponentResource {
+    /** Everything volumes need to know about the cluster, SSH keys included: a secret. */
+    readonly topology: pulumi.Output<ClusterTopology>;
+    /** Node names in the order given. */
+    readonly nodeNames: pulumi.Output<string[]>;
+    /** glusterd's UUID per node name. */
+    readonly nodeUuids: pulumi.Output<Record<string, string>>;
+    /** VG name per node name and device path. */
+    readonly vgNames: pulumi.Output<Record<string, Record<string, string>>>;
+    readonly nodes: GlusterNode[];
+    readonly devices: GlusterDevice[];
+
+    constructor(name: string, args: GlusterClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("gluster:cluster:Cluster", name, {}, opts);
+        const failures = validateClusterArgs(args);
+        if (failures.length > 0) {
+            throw new GlusterClusterArgsError(name, failures);
+        }
+        const [first] = args.nodes;
+        const firstNode = this.node(name, first, undefined);
+        this.nodes = [firstNode, ...args.nodes.slice(1).map((spec) => this.node(name, spec, { member: first, node: firstNode }))];
+        const devicesPerNode = args.nodes.map((spec, index) => spec.devices.map((device) => this.device(name, spec, device, this.nodes[index])));
+        this.devices = devicesPerNode.flat();
+
+        this.nodeNames = pulumi.output(args.nodes.map((spec) => spec.name));
+        this.nodeUuids = pulumi.all(this.nodes.map((node) => node.uuid)).apply((uuids) => Object.fromEntries(args.nodes.map((spec, index) => [spec.name, uuids[index]])));
+        this.vgNames = pulumi.all(devicesPerNode.map((devices) => pulumi.all(devices.map((device) => device.vgName)))).apply((vgNames) =>
+            Object.fromEntries(args.nodes.map((spec, i) => [spec.name, Object.fromEntries(spec.devices.map((device, j) => [device.path, vgNames[i][j]]))])),
+        );
+        this.topology = pulumi.secret(this.topologyOutput(name, args, devicesPerNode));
+        this.registerOutputs({ topology: this.topology, nodeNames: this.nodeNames, nodeUuids: this.nodeUuids, vgNames: this.vgNames });
+    }
+
+    private node(clusterName: string, spec: GlusterClusterNodeArgs, probeFrom: { member: GlusterClusterNodeArgs; node: GlusterNode } | undefined): GlusterNode {
+        const node = new GlusterNode(
+            `${clusterName}-${spec.name}`,
+            {
+                nodeName: spec.name,
+                manageHost: spec.manageHost,
+                storageHost: spec.storageHost,
+                connection: spec.connection,
+                probeFrom: probeFrom && {
+                    nodeName: probeFrom.member.name,
+                    manageHost: probeFrom.member.manageHost,
+                    storageHost: probeFrom.member.storageHost,
+                    connection: probeFrom.member.connection,
+                },
+            },
+            { parent: this, dependsOn: probeFrom ? [probeFrom.node] : [] },
+        );
+        if (!pulumi.runtime.isDryRun()) {
+            node.uuid.apply((uuid) => pulumi.log.info(`${spec.name}: in the gluster pool as ${uuid}`, node));
+        }
+        return node;
+    }
+
+    private device(clusterName: string, spec: GlusterClusterNodeArgs, device: GlusterClusterDeviceArgs, node: GlusterNode): GlusterDevice {
+        const resource = new GlusterDevice(
+            `${clusterName}-${spec.name}-${device.path.replace(/^\/dev\//, "").replace(/\//g, "-")}`,
+            {
+                nodeName: spec.name,
+                manageHost: spec.manageHost,
+                connection: spec.connection,
+                path: device.path,
+                tags: device.tags,
+                destroyData: device.destroyData,
+            },
+            // Devices of one node wait for it; devices of different nodes proceed in parallel.
+            { parent: this, dependsOn: [node] },
+        );
+        if (!pulumi.runtime.isDryRun()) {
+            pulumi.all([resource.vgName, resource.sizeBytes]).apply(([vgName, sizeBytes]) =>
+                pulumi.log.info(`${spec.name}: ${device.path} is volume group ${vgName} (${formatSize(sizeBytes)})`, resource),
+            );
+        }
+        return resource;
+    }
+
+    private topologyOutput(clusterName: string, args: GlusterClusterArgs, devicesPerNode: GlusterDevice[][]): pulumi.Output<ClusterTopology> {
+        const unresolved = {
+            zoneChecking: args.zoneChecking ?? "none",
+            nodes: args.nodes.map((spec, i) => ({
+                name: spec.name,
+                manageHost: spec.manageHost,
+                storageHost: spec.storageHost,
+                zone: spec.zone,
+                connection: spec.connection,
+                devices: spec.devices.map((device, j) => ({ path: device.path, tags: device.tags ?? {}, vgName: devicesPerNode[i][j].vgName })),
+            })),
+        };
+        return pulumi.output(unresolved).apply((resolved) => {
+            // Inputs that were Outputs at construction are checked now that they are known.
+            const failures = validateClusterArgs(resolved);
+            if (failures.length > 0) {
+                throw new GlusterClusterArgsError(clusterName, failures);
+            }
+            return {
+                zoneChecking: resolved.zoneChecking,
+                nodes: resolved.nodes.map((node) => ({
+                    ...node,
+                    connection: {
+                        user: node.connection.user ?? "root",
+                        port: node.connection.port ?? 22,
+                        privateKey: node.connection.privateKey,
+                        hostKey: node.connection.hostKey,
+                    },
+                })),
+            };
+        });
+    }
+}

@@ -1,0 +1,199 @@
+// The GlusterDevice dynamic provider: a block device on a node turned into one LVM volume group
+// for bricks. Loaded by name through the shim in device.ts, inside the dynamic provider process.
+import type * as pulumi from "@pulumi/pulumi";
+import type { SshConnection } from "../cluster/topology";
+import type { ValidationFailure } from "../placement/validation";
+import { lvsArgs, parseLvs, parseVgs, type SshExecutor, vgsArgs, type VolumeGroup } from "../remote";
+import { nodeExecutor } from "../node/pool";
+import { validateConnection, validateHost, validateNodeName } from "../node/validation";
+import {
+    blockDeviceTestArgs,
+    deviceHoldsDataMessage,
+    isVgNotFound,
+    parsePvReport,
+    parseSignatures,
+    pvcreateArgs,
+    pvremoveArgs,
+    pvReportArgs,
+    signatureProbeArgs,
+    vgcreateArgs,
+    vgNameFor,
+    vgremoveArgs,
+    wipeArgs,
+    type PvReportRow,
+} from "./commands";
+import { validateDestroyData, validateDevicePath, validateTags } from "./validation";
+
+/** Bumped whenever the shape of the outputs changes; diff turns an old version into an update. */
+export const DEVICE_STATE_VERSION = 1;
+
+export interface DeviceInputs {
+    nodeName: string;
+    manageHost: string;
+    connection: SshConnection;
+    path: string;
+    tags?: Record<string, string>;
+    destroyData?: boolean;
+}
+
+export interface DeviceOutputs extends DeviceInputs {
+    vgName: string;
+    sizeBytes: number;
+    pvUuid: string;
+    stateVersion: number;
+}
+
+/** The device's identity: the VG name derives from both. */
+const REPLACING_INPUTS = ["nodeName", "path"] as const;
+const UPDATABLE_INPUTS = ["manageHost", "connection", "tags", "destroyData"] as const;
+
+/** `pvs` exits 5 when a named device is no PV. */
+const LVM_NOT_FOUND_EXIT = 5;
+
+export function validateDeviceInputs(inputs: Record<string, unknown>): ValidationFailure[] {
+    return [
+        ...validateNodeName(inputs.nodeName, "nodeName"),
+        ...validateHost(inputs.manageHost, "manageHost"),
+        ...validateConnection(inputs.connection, "connection"),
+        ...validateDevicePath(inputs.path, "path"),
+        ...validateTags(inputs.tags, "tags"),
+        ...validateDestroyData(inputs.destroyData, "destroyData"),
+    ];
+}
+
+export async function check(_olds: DeviceInputs, news: DeviceInputs): Promise<pulumi.dynamic.CheckResult<DeviceInputs>> {
+    return { inputs: news, failures: validateDeviceInputs(news as unknown as Record<string, unknown>) };
+}
+
+export async function diff(_id: string, olds: DeviceOutputs, news: DeviceInputs): Promise<pulumi.dynamic.DiffResult> {
+    const changed = (key: keyof DeviceInputs) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]);
+    const replaces = REPLACING_INPUTS.filter(changed);
+    return {
+        changes: replaces.length > 0 || UPDATABLE_INPUTS.some(changed) || olds.stateVersion !== DEVICE_STATE_VERSION,
+        replaces,
+        // A new VG on the same disk needs the old one gone first.
+        deleteBeforeReplace: true,
+    };
+}
+
+export async function create(inputs: DeviceInputs): Promise<pulumi.dynamic.CreateResult<DeviceOutputs>> {
+    const host = deviceHost(inputs);
+    const { path } = inputs;
+    const vgName = vgNameFor(inputs.nodeName, path);
+    if ((await host.tryRun(blockDeviceTestArgs(path))).exitCode !== 0) {
+        throw new Error(`${host.label}: ${path} is not a block device (or does not exist); check the device path`);
+    }
+    const pv = await physicalVolume(host, path);
+    if (pv?.vgName !== vgName) {
+        await prepareEmptyDevice(host, inputs);
+        await host.run(pvcreateArgs(path));
+        try {
+            await host.run(vgcreateArgs(vgName, path));
+        } catch (error) {
+            // Leave the device as found: a PV without its VG would block the next attempt.
+            await host.tryRun(pvremoveArgs(path));
+            throw error;
+        }
+    }
+    const group = await volumeGroup(host, vgName);
+    if (!group) {
+        throw new Error(`${host.label}: volume group ${vgName} on ${path} vanished right after it was created`);
+    }
+    return { id: vgName, outs: await outputsFor(host, inputs, group) };
+}
+
+export async function read(id: string, props: DeviceOutputs): Promise<pulumi.dynamic.ReadResult<DeviceOutputs>> {
+    const host = deviceHost(props);
+    const group = await volumeGroup(host, id);
+    if (!group) {
+        return {}; // the VG is gone: so is the device, as far as gluster is concerned
+    }
+    return { id, props: await outputsFor(host, props, group) };
+}
+
+export async function update(id: string, _olds: DeviceOutputs, news: DeviceInputs): Promise<pulumi.dynamic.UpdateResult<DeviceOutputs>> {
+    const host = deviceHost(news);
+    const group = await volumeGroup(host, id);
+    if (!group) {
+        throw new Error(`${host.label}: volume group ${id} of ${news.path} is gone; run 'pulumi refresh' to record that, then 'pulumi up' to recreate it`);
+    }
+    return { outs: await outputsFor(host, news, group) };
+}
+
+async function remove(id: string, props: DeviceOutputs): Promise<void> {
+    const host = deviceHost(props);
+    const group = await volumeGroup(host, id);
+    if (group) {
+        const volumes = parseLvs((await host.run(lvsArgs([id]))).stdout);
+        if (volumes.length > 0) {
+            throw new Error(
+                `${host.label}: device ${props.path} (volume group ${id}) still holds logical volumes ${volumes.map((lv) => lv.lvName).join(", ")}; ` +
+                    "delete the gluster volumes whose bricks live there before removing the device",
+            );
+        }
+    }
+    // The PVs of the VG, found before it goes; after a vgremove by hand, a PV left on the device.
+    const pvNames = (await physicalVolumes(host)).filter((pv) => (group ? pv.vgName === id : pv.pvName === props.path && pv.vgName === null)).map((pv) => pv.pvName);
+    if (group) {
+        await host.run(vgremoveArgs(id));
+    }
+    for (const pvName of pvNames) {
+        await host.run(pvremoveArgs(pvName));
+    }
+}
+
+// `delete` is a reserved word: export the function under the provider method's name.
+export { remove as delete };
+
+function deviceHost(inputs: DeviceInputs): SshExecutor {
+    return nodeExecutor(inputs.nodeName, inputs.manageHost, inputs.connection);
+}
+
+/** Refuses a device with any signature, unless destroyData allows wiping it. */
+async function prepareEmptyDevice(host: SshExecutor, inputs: DeviceInputs): Promise<void> {
+    const signatures = parseSignatures((await host.run(signatureProbeArgs(inputs.path))).stdout);
+    if (signatures.length === 0) {
+        return;
+    }
+    if (inputs.destroyData !== true) {
+        throw new Error(deviceHoldsDataMessage(host.label, inputs.path, signatures));
+    }
+    await host.run(wipeArgs(inputs.path));
+}
+
+async function physicalVolume(host: SshExecutor, path: string): Promise<PvReportRow | undefined> {
+    const result = await host.run(pvReportArgs(path), { okExitCodes: [0, LVM_NOT_FOUND_EXIT] });
+    return parsePvReport(result.stdout)[0];
+}
+
+async function physicalVolumes(host: SshExecutor): Promise<PvReportRow[]> {
+    return parsePvReport((await host.run(pvReportArgs())).stdout);
+}
+
+async function volumeGroup(host: SshExecutor, vgName: string): Promise<VolumeGroup | undefined> {
+    const result = await host.tryRun(vgsArgs([vgName]));
+    if (result.exitCode === LVM_NOT_FOUND_EXIT && isVgNotFound(result.stderr)) {
+        return undefined;
+    }
+    if (result.exitCode !== 0) {
+        throw new Error(`${host.label}: vgs ${vgName} exited ${result.exitCode}: ${result.stderr.trim()}`);
+    }
+    return parseVgs(result.stdout)[0];
+}
+
+async function outputsFor(host: SshExecutor, inputs: DeviceInputs, group: VolumeGroup): Promise<DeviceOutputs> {
+    const pvs = (await physicalVolumes(host)).filter((pv) => pv.vgName === group.vgName);
+    const { nodeName, manageHost, connection, path, tags, destroyData } = inputs;
+    return {
+        nodeName,
+        manageHost,
+        connection,
+        path,
+        ...(tags === undefined ? {} : { tags }),
+        ...(destroyData === undefined ? {} : { destroyData }),
+        vgName: group.vgName,
+        sizeBytes: group.vgSize,
+        pvUuid: pvs[0]?.pvUuid ?? "",
+        stateVersion: DEVICE_STATE_VERSION,
+    };
+}

@@ -1,0 +1,68 @@
+// GlusterNode: a storage host that is a member of a gluster pool (see provider.ts).
+import * as pulumi from "@pulumi/pulumi";
+import { dynamicProviderShim } from "../dynamic";
+
+const nodeProvider = dynamicProviderShim("pulumi-gluster/bin/components/node/provider");
+
+/** How to reach a host over SSH; the private key should be a Pulumi secret. */
+export interface SshConnectionArgs {
+    /** Default "root". */
+    readonly user?: pulumi.Input<string>;
+    /** Default 22. */
+    readonly port?: pulumi.Input<number>;
+    /** Private key, PEM or OpenSSH format. */
+    readonly privateKey: pulumi.Input<string>;
+    /** The host's public key as ssh-keyscan prints it: "ssh-ed25519 AAAA…". */
+    readonly hostKey: pulumi.Input<string>;
+}
+
+/** A node already in the pool. */
+export interface PoolMemberArgs {
+    /** The member's node name, for messages. */
+    readonly nodeName: pulumi.Input<string>;
+    /** Address to reach the member over SSH. */
+    readonly manageHost: pulumi.Input<string>;
+    /** Address gluster knows the member by. */
+    readonly storageHost: pulumi.Input<string>;
+    /** SSH access to the member. */
+    readonly connection: pulumi.Input<SshConnectionArgs>;
+}
+
+export interface GlusterNodeArgs {
+    /** Short, stable name of the node, e.g. "n1". */
+    readonly nodeName: pulumi.Input<string>;
+    /** Address to reach the node over SSH; a change replaces the node (detach, then probe). */
+    readonly manageHost: pulumi.Input<string>;
+    /** Address gluster uses for peers and bricks; a change replaces the node. */
+    readonly storageHost: pulumi.Input<string>;
+    /** SSH access to the node; a change (key rotation) is an update in place. */
+    readonly connection: pulumi.Input<SshConnectionArgs>;
+    /** The member to probe the node from; omit for the first node of a pool. */
+    readonly probeFrom?: pulumi.Input<PoolMemberArgs>;
+}
+
+/** The engine's type token: dynamic resources live in the pulumi-nodejs package. */
+export const GLUSTER_NODE_TYPE = "pulumi-nodejs:dynamic/gluster/node:Node";
+
+export class GlusterNode extends pulumi.dynamic.Resource {
+    declare readonly nodeName: pulumi.Output<string>;
+    declare readonly manageHost: pulumi.Output<string>;
+    declare readonly storageHost: pulumi.Output<string>;
+    /** glusterd's UUID for the node. */
+    declare readonly uuid: pulumi.Output<string>;
+    declare readonly stateVersion: pulumi.Output<number>;
+
+    constructor(name: string, args: GlusterNodeArgs, opts?: pulumi.CustomResourceOptions) {
+        // Connections carry private keys: secret as a whole, because the engine re-marks only
+        // top-level properties secret on what a dynamic provider returns.
+        const inputs = {
+            ...args,
+            connection: pulumi.secret(args.connection),
+            probeFrom: args.probeFrom === undefined ? undefined : pulumi.secret(args.probeFrom),
+            uuid: undefined,
+            stateVersion: undefined,
+        };
+        const additionalSecretOutputs = [...(opts?.additionalSecretOutputs ?? []), "connection", "probeFrom"];
+        super(nodeProvider, name, inputs, { ...opts, additionalSecretOutputs }, "gluster/node", "Node");
+    }
+}

@@ -1,0 +1,196 @@
+// The GlusterNode dynamic provider: a storage host that answers over SSH and is a member of the
+// gluster pool. Loaded by name through the shim in node.ts, inside the dynamic provider process.
+import type * as pulumi from "@pulumi/pulumi";
+import type { SshConnection } from "../cluster/topology";
+import { withGlusterRetry } from "../remote";
+import type { ValidationFailure } from "../placement/validation";
+import { bricksOnNode, describePeer, isNotInPoolError, localUuid, peerDetachArgs, peerProbeArgs, remotePeers } from "./commands";
+import { nodeExecutor, poolSeenBy, runGluster, volumesSeenBy, waitForJoin } from "./pool";
+import { fieldPath, isRecord, isUnknownInput, validateConnection, validateHost, validateNodeName } from "./validation";
+
+/** Bumped whenever the shape of the outputs changes; diff turns an old version into an update. */
+export const NODE_STATE_VERSION = 1;
+
+/** How long a probed node may take to show up as connected and in the cluster. */
+const JOIN_TIMEOUT_MS = 90_000;
+
+/** A node already in the pool, through which a new node is probed and later detached. */
+export interface PoolMember {
+    nodeName: string;
+    manageHost: string;
+    storageHost: string;
+    connection: SshConnection;
+}
+
+export interface NodeInputs {
+    nodeName: string;
+    manageHost: string;
+    storageHost: string;
+    connection: SshConnection;
+    /** Absent for the first node of a pool. */
+    probeFrom?: PoolMember;
+}
+
+export interface NodeOutputs extends NodeInputs {
+    /** glusterd's UUID for the node; also the resource id. */
+    uuid: string;
+    stateVersion: number;
+}
+
+/** Inputs whose change means another gluster peer, not an edit of this one. */
+const REPLACING_INPUTS = ["manageHost", "storageHost"] as const;
+const UPDATABLE_INPUTS = ["nodeName", "connection", "probeFrom"] as const;
+
+export function validateNodeInputs(inputs: Record<string, unknown>): ValidationFailure[] {
+    const failures = [
+        ...validateNodeName(inputs.nodeName, "nodeName"),
+        ...validateHost(inputs.manageHost, "manageHost"),
+        ...validateHost(inputs.storageHost, "storageHost"),
+        ...validateConnection(inputs.connection, "connection"),
+    ];
+    const { probeFrom } = inputs;
+    if (probeFrom !== undefined && !isUnknownInput(probeFrom)) {
+        if (!isRecord(probeFrom)) {
+            failures.push({ property: "probeFrom", reason: "expected { nodeName, manageHost, storageHost, connection } of a pool member" });
+        } else {
+            failures.push(
+                ...validateNodeName(probeFrom.nodeName, fieldPath("probeFrom", "nodeName")),
+                ...validateHost(probeFrom.manageHost, fieldPath("probeFrom", "manageHost")),
+                ...validateHost(probeFrom.storageHost, fieldPath("probeFrom", "storageHost")),
+                ...validateConnection(probeFrom.connection, fieldPath("probeFrom", "connection")),
+            );
+            if (typeof inputs.storageHost === "string" && !isUnknownInput(inputs.storageHost) && probeFrom.storageHost === inputs.storageHost) {
+                failures.push({ property: "probeFrom.storageHost", reason: "a node cannot be probed from itself" });
+            }
+        }
+    }
+    return failures;
+}
+
+export async function check(_olds: NodeInputs, news: NodeInputs): Promise<pulumi.dynamic.CheckResult<NodeInputs>> {
+    return { inputs: news, failures: validateNodeInputs(news as unknown as Record<string, unknown>) };
+}
+
+export async function diff(_id: string, olds: NodeOutputs, news: NodeInputs): Promise<pulumi.dynamic.DiffResult> {
+    const changed = (key: keyof NodeInputs) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]);
+    const replaces = REPLACING_INPUTS.filter(changed);
+    return {
+        changes: replaces.length > 0 || UPDATABLE_INPUTS.some(changed) || olds.stateVersion !== NODE_STATE_VERSION,
+        replaces,
+        // The replacement is usually the same machine under a new address: detach it first.
+        deleteBeforeReplace: true,
+    };
+}
+
+export async function create(inputs: NodeInputs): Promise<pulumi.dynamic.CreateResult<NodeOutputs>> {
+    const node = nodeExecutor(inputs.nodeName, inputs.manageHost, inputs.connection);
+    const ownPool = await poolSeenBy(node);
+    const uuid = localUuid(ownPool);
+    if (inputs.probeFrom) {
+        const member = memberExecutor(inputs.probeFrom);
+        const memberPool = await poolSeenBy(member);
+        // Already a peer (a re-run after a failed update, or adoption): only wait for it to settle.
+        if (!memberPool.some((peer) => peer.uuid === uuid)) {
+            const foreignPeers = remotePeers(ownPool);
+            if (foreignPeers.length > 0) {
+                throw new Error(
+                    `${node.label} already belongs to another gluster pool (its peers: ${foreignPeers.map(describePeer).join(", ")}); ` +
+                        `detach it from that pool before adding it to the pool of ${member.label}`,
+                );
+            }
+            await withGlusterRetry(() => runGluster(member, peerProbeArgs(inputs.storageHost)));
+        }
+        await waitForJoin(member, node, uuid, JOIN_TIMEOUT_MS);
+    }
+    return { id: uuid, outs: outputsFor(inputs, uuid) };
+}
+
+export async function read(id: string, props: NodeOutputs): Promise<pulumi.dynamic.ReadResult<NodeOutputs>> {
+    // The pool is the source of truth: a node the member no longer lists has left it. A first
+    // node is its own pool; it is gone only if glusterd now has another identity (reinstalled).
+    const observer = props.probeFrom ? memberExecutor(props.probeFrom) : nodeExecutor(props.nodeName, props.manageHost, props.connection);
+    const pool = await poolSeenBy(observer);
+    const present = props.probeFrom ? pool.some((peer) => peer.uuid === id) : localUuid(pool) === id;
+    if (!present) {
+        return {};
+    }
+    return { id, props: { ...props, stateVersion: NODE_STATE_VERSION } };
+}
+
+export async function update(id: string, _olds: NodeOutputs, news: NodeInputs): Promise<pulumi.dynamic.UpdateResult<NodeOutputs>> {
+    // New credentials or a new member to work through: prove they work before storing them.
+    const node = nodeExecutor(news.nodeName, news.manageHost, news.connection);
+    const uuid = localUuid(await poolSeenBy(node));
+    if (uuid !== id) {
+        throw new Error(`${node.label} now has gluster UUID ${uuid}, not ${id}: it is another glusterd; run 'pulumi refresh'`);
+    }
+    if (news.probeFrom) {
+        const member = memberExecutor(news.probeFrom);
+        if (!(await poolSeenBy(member)).some((peer) => peer.uuid === id)) {
+            throw new Error(`${node.label} is not a peer of ${member.label}; run 'pulumi refresh' to record that it left the pool`);
+        }
+    }
+    return { outs: outputsFor(news, id) };
+}
+
+async function remove(id: string, props: NodeOutputs): Promise<void> {
+    if (props.probeFrom) {
+        await detachThroughMember(id, props, props.probeFrom);
+    } else {
+        await leaveAsFirstNode(id, props);
+    }
+}
+
+// `delete` is a reserved word: export the function under the provider method's name.
+export { remove as delete };
+
+async function detachThroughMember(uuid: string, props: NodeOutputs, probeFrom: PoolMember): Promise<void> {
+    const member = memberExecutor(probeFrom);
+    const label = `${props.nodeName} (${props.storageHost})`;
+    const peer = (await poolSeenBy(member)).find((candidate) => candidate.uuid === uuid);
+    if (!peer) {
+        return; // already detached
+    }
+    refuseIfBricks(label, bricksOnNode(await volumesSeenBy(member), uuid, props.storageHost));
+    if (!peer.connected) {
+        throw new Error(`${label} is disconnected from the pool (as ${member.label} sees it), so it cannot be detached cleanly; bring its glusterd back, then retry`);
+    }
+    try {
+        await withGlusterRetry(() => runGluster(member, peerDetachArgs(props.storageHost)));
+    } catch (error) {
+        if (!isNotInPoolError(error)) {
+            throw error;
+        }
+    }
+}
+
+async function leaveAsFirstNode(uuid: string, props: NodeOutputs): Promise<void> {
+    const node = nodeExecutor(props.nodeName, props.manageHost, props.connection);
+    const pool = await poolSeenBy(node);
+    if (localUuid(pool) !== uuid) {
+        return; // glusterd was reinstalled: the node we created is gone
+    }
+    refuseIfBricks(node.label, bricksOnNode(await volumesSeenBy(node), uuid, props.storageHost));
+    const others = remotePeers(pool);
+    if (others.length > 0) {
+        throw new Error(
+            `${node.label} is the node the others were probed from and is still in a pool with ${others.map(describePeer).join(", ")}; ` +
+                "remove those nodes first (a pool's last node needs no detach)",
+        );
+    }
+}
+
+function refuseIfBricks(label: string, bricks: readonly string[]): void {
+    if (bricks.length > 0) {
+        throw new Error(`${label} still holds bricks of gluster volumes (${bricks.join(", ")}); delete or move those volumes before removing the node`);
+    }
+}
+
+function memberExecutor(member: PoolMember) {
+    return nodeExecutor(member.nodeName, member.manageHost, member.connection);
+}
+
+function outputsFor(inputs: NodeInputs, uuid: string): NodeOutputs {
+    const { nodeName, manageHost, storageHost, connection, probeFrom } = inputs;
+    return { nodeName, manageHost, storageHost, connection, ...(probeFrom ? { probeFrom } : {}), uuid, stateVersion: NODE_STATE_VERSION };
+}

@@ -1,0 +1,88 @@
+// Input checks shared by the node and device resources (their `check`) and by GlusterCluster.
+// Values arrive untyped; a value not known yet (an unresolved Output at program time, or the
+// engine's unknown marker at preview) is skipped here and checked again once it is known.
+import * as pulumi from "@pulumi/pulumi";
+import { parseHostKey } from "../remote";
+import type { ValidationFailure } from "../placement/validation";
+
+/** What the engine sends a dynamic provider for a value that is not known during a preview. */
+const ENGINE_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** True for a value that cannot be checked yet: an Output, a Promise or the engine's unknown marker. */
+export function isUnknownInput(value: unknown): boolean {
+    return value === ENGINE_UNKNOWN || pulumi.Output.isInstance(value) || value instanceof Promise;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** "a.b", or just "b" at the top level. */
+export function fieldPath(prefix: string, field: string): string {
+    return prefix === "" ? field : `${prefix}.${field}`;
+}
+
+const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** Node names appear in resource names, messages and VG names: keep them plain. */
+export function validateNodeName(value: unknown, property: string): ValidationFailure[] {
+    if (isUnknownInput(value)) {
+        return [];
+    }
+    if (typeof value !== "string" || !NODE_NAME.test(value)) {
+        return [{ property, reason: `${quoteValue(value)} is not a node name; use letters, digits, '.', '-' and '_', starting with a letter or digit, e.g. "n1"` }];
+    }
+    return [];
+}
+
+/** A host name or address that is passed as one argv word to ssh and gluster. */
+export function validateHost(value: unknown, property: string): ValidationFailure[] {
+    if (isUnknownInput(value)) {
+        return [];
+    }
+    if (typeof value !== "string" || value === "") {
+        return [{ property, reason: "a host name or IP address is required, e.g. \"10.0.0.11\"" }];
+    }
+    if (/\s/.test(value) || value.startsWith("-")) {
+        return [{ property, reason: `${quoteValue(value)} is not a host name or IP address` }];
+    }
+    return [];
+}
+
+/** An SshConnection. Never echoes the private key. */
+export function validateConnection(value: unknown, property: string): ValidationFailure[] {
+    if (isUnknownInput(value)) {
+        return [];
+    }
+    if (!isRecord(value)) {
+        return [{ property, reason: "expected { privateKey, hostKey, user?, port? }" }];
+    }
+    const failures: ValidationFailure[] = [];
+    const { privateKey, hostKey, user, port } = value;
+    if (!isUnknownInput(privateKey) && (typeof privateKey !== "string" || privateKey.trim() === "")) {
+        failures.push({ property: `${property}.privateKey`, reason: "a private key (PEM or OpenSSH text) is required" });
+    }
+    if (!isUnknownInput(hostKey)) {
+        if (typeof hostKey !== "string" || hostKey.trim() === "") {
+            failures.push({ property: `${property}.hostKey`, reason: "the host's public key is required, as ssh-keyscan prints it: \"ssh-ed25519 AAAA…\"; host key checking cannot be turned off" });
+        } else {
+            try {
+                parseHostKey(hostKey);
+            } catch (error) {
+                failures.push({ property: `${property}.hostKey`, reason: (error as Error).message });
+            }
+        }
+    }
+    if (user !== undefined && !isUnknownInput(user) && (typeof user !== "string" || !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(user))) {
+        failures.push({ property: `${property}.user`, reason: `${quoteValue(user)} is not a user name` });
+    }
+    if (port !== undefined && !isUnknownInput(port) && (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535)) {
+        failures.push({ property: `${property}.port`, reason: `${quoteValue(port)} is not a TCP port (1 to 65535)` });
+    }
+    return failures;
+}
+
+/** A value quoted for a message: strings in double quotes, others as JSON. */
+export function quoteValue(value: unknown): string {
+    return value === undefined ? "undefined" : JSON.stringify(value);
+}
