@@ -3,3 +3,4 @@ export * from "./sizes";
 export * from "./placement";
 export * from "./dynamic";
 export * from "./cluster";
+export * from "./volume";
