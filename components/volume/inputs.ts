@@ -18,6 +18,9 @@ import { formatSize, parseSize } from "../sizes";
 /** Bumped whenever the shape of the outputs changes; diff turns an old version into an update. */
 export const VOLUME_STATE_VERSION = 1;
 
+/** The status refresh records when the cluster no longer has the volume. */
+export const VOLUME_MISSING = "Missing";
+
 export interface VolumeInputs {
     /** The cluster's nodes and SSH credentials; a secret. */
     topology: ClusterTopology;
@@ -53,7 +56,7 @@ export interface VolumeOutputs extends VolumeInputs {
     /** The other brick hosts, for the backup-volfile-servers mount option. */
     backupVolfileServers: string[];
     bricks: VolumeBrick[];
-    /** gluster's status as last seen: "Started", "Stopped", "Created". */
+    /** gluster's status as last seen: "Started", "Stopped", "Created", or VOLUME_MISSING. */
     status: string;
     /** Bricks in state that the volume no longer has (host:path), as last seen by refresh. */
     missingBricks: string[];

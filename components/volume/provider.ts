@@ -31,6 +31,7 @@ import {
     optionChanges,
     placementLimits,
     requiresReplacement,
+    VOLUME_MISSING,
     VOLUME_STATE_VERSION,
     type VolumeBrick,
     type VolumeInputs,
@@ -46,7 +47,8 @@ export async function diff(_id: string, olds: VolumeOutputs, news: VolumeInputs)
     const changed = changedInputs(olds, news);
     return {
         changes: changed.length > 0 || needsStart(olds) || olds.stateVersion !== VOLUME_STATE_VERSION,
-        replaces: requiresReplacement(olds, news as unknown as Record<string, unknown>),
+        // A volume deleted by hand comes back as a new one (its old bricks removed first).
+        replaces: [...requiresReplacement(olds, news as unknown as Record<string, unknown>), ...(olds.status === VOLUME_MISSING ? ["status"] : [])],
         // The replacement takes the same gluster volume name and brick ids.
         deleteBeforeReplace: true,
     };
@@ -92,8 +94,10 @@ export async function read(id: string, props: VolumeOutputs): Promise<pulumi.dyn
     const peer = await cluster.anyPeer(props.bricks.map((brick) => brick.node));
     const info = await findVolume(peer, props.volumeName);
     if (info === undefined) {
-        void pulumi.log.warn(`volume '${props.volumeName}' no longer exists on the cluster (seen from ${peer.label})`);
-        return {};
+        // Kept in state, so destroy (or the replacement the next up plans) still removes the bricks.
+        void pulumi.log.warn(`volume '${props.volumeName}' no longer exists on the cluster (seen from ${peer.label}); its bricks are still tracked`);
+        const missingBricks = props.bricks.map((brick) => glusterBrickName(brick.host, brick.path));
+        return { id, props: { ...props, status: VOLUME_MISSING, missingBricks, stateVersion: VOLUME_STATE_VERSION } };
     }
     const present = new Set(info.bricks.map((brick) => glusterBrickName(brick.host, brick.path)));
     const missingBricks = props.bricks.map((brick) => glusterBrickName(brick.host, brick.path)).filter((brick) => !present.has(brick));
