@@ -3,16 +3,14 @@
 // refresh reads the volume from gluster, delete tolerates whatever was already removed by hand.
 
 import * as pulumi from "@pulumi/pulumi";
-import { placeBricks, type ExistingBrick, type Placement } from "../placement";
+import { placeBricks, type ExistingBrick } from "../placement";
 import { type SshExecutor } from "../remote";
 import { parseSize } from "../sizes";
 import { createBrick, destroyBrick, newProgress, setBrickGroup, undoBrick, type BrickProgress } from "./bricks";
 import { ClusterAccess } from "./cluster-access";
 import {
     addBrickArgs,
-    brickId,
     brickMount,
-    brickPath,
     glusterBrickName,
     rebalanceStartArgs,
     volumeCreateArgs,
@@ -24,6 +22,7 @@ import {
 } from "./commands";
 import { describeCause, StepError } from "./errors";
 import { findVolume, gluster, isMissingVolume } from "./gluster-volume";
+import { brickSets, volumeBricks, volumeOutputs } from "./layout";
 import {
     changedInputs,
     checkInputs,
@@ -86,7 +85,7 @@ export async function create(inputs: VolumeInputs): Promise<pulumi.dynamic.Creat
         throw await rollBack(cluster, peer, name, made, error, `creating volume '${name}'`);
     }
     void pulumi.log.info(`volume '${name}': started with ${bricks.length} bricks in ${placement.sets.length} set(s)`);
-    return { id: name, outs: outputs(inputs, sizeBytes, bricks, []) };
+    return { id: name, outs: volumeOutputs(inputs, sizeBytes, bricks, []) };
 }
 
 export async function read(id: string, props: VolumeOutputs): Promise<pulumi.dynamic.ReadResult<VolumeOutputs>> {
@@ -129,7 +128,7 @@ export async function update(_id: string, olds: VolumeOutputs, news: VolumeInput
     // Last: once add-brick succeeds nothing may fail, or state would lose the new bricks.
     const sizeBytes = parseSize(news.size);
     const bricks = sizeBytes > olds.sizeBytes ? [...olds.bricks, ...(await expand(cluster, peer, olds, news, sizeBytes - olds.sizeBytes))] : olds.bricks;
-    return { outs: outputs(news, Math.max(sizeBytes, olds.sizeBytes), bricks, olds.missingBricks ?? []) };
+    return { outs: volumeOutputs(news, Math.max(sizeBytes, olds.sizeBytes), bricks, olds.missingBricks ?? []) };
 }
 
 /** heketi's expansion: new brick sets placed away from the existing ones, add-brick, rebalance. */
@@ -180,36 +179,6 @@ export { remove as delete };
 interface Made {
     progress: Array<BrickProgress<VolumeBrick>>;
     volumeCreated: boolean;
-}
-
-function volumeBricks(volumeName: string, placement: Placement, firstSetIndex: number): VolumeBrick[] {
-    return placement.sets.flatMap((set, offset) =>
-        set.bricks.map((placed, brickIndex) => {
-            const setIndex = firstSetIndex + offset;
-            const location = { id: brickId(volumeName, setIndex, brickIndex), vgName: placed.deviceId };
-            return {
-                node: placed.node,
-                host: placed.storageHost,
-                path: brickPath(location),
-                device: placed.devicePath,
-                sizeBytes: placed.sizeBytes,
-                ...location,
-                poolBytes: placed.poolBytes,
-                poolMetadataBytes: placed.poolMetadataBytes,
-                setIndex,
-                isArbiter: placed.isArbiter,
-            };
-        }),
-    );
-}
-
-/** Brick names per set, in order (set order matters to gluster's distribution). */
-function brickSets(bricks: readonly VolumeBrick[]): string[][] {
-    const sets = new Map<number, string[]>();
-    for (const brick of bricks) {
-        sets.set(brick.setIndex, [...(sets.get(brick.setIndex) ?? []), glusterBrickName(brick.host, brick.path)]);
-    }
-    return [...sets.keys()].sort((a, b) => a - b).map((index) => sets.get(index)!);
 }
 
 /** All bricks at once: hosts work in parallel, each host's executor runs its commands in turn. */
@@ -296,18 +265,4 @@ async function rollBack(cluster: ClusterAccess, peer: SshExecutor, name: string,
 async function settle(promises: ReadonlyArray<Promise<unknown>>): Promise<unknown[]> {
     const results = await Promise.allSettled(promises);
     return results.flatMap((result) => (result.status === "rejected" ? [result.reason] : []));
-}
-
-function outputs(inputs: VolumeInputs, sizeBytes: number, bricks: VolumeBrick[], missingBricks: string[]): VolumeOutputs {
-    const hosts = [...new Set(bricks.map((brick) => brick.host))];
-    return {
-        ...inputs,
-        sizeBytes,
-        mountSource: `${hosts[0]}:/${inputs.volumeName}`,
-        backupVolfileServers: hosts.slice(1),
-        bricks,
-        status: "Started",
-        missingBricks,
-        stateVersion: VOLUME_STATE_VERSION,
-    };
 }

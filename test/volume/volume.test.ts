@@ -61,6 +61,15 @@ async function assertNothingLeft(cluster: LabCluster, volumeName: string, allowe
     }
 }
 
+/** The volume's outputs as stored in state (plain values only; the topology stays encrypted). */
+async function volumeState(engine: EngineStack): Promise<Record<string, unknown>> {
+    const { deployment } = await engine.exportState();
+    const resources = (deployment as { resources?: Array<{ type: string; outputs?: Record<string, unknown> }> }).resources ?? [];
+    const volume = resources.find(({ type }) => type === VOLUME_TYPE);
+    assert.ok(volume?.outputs, "the volume is in state");
+    return volume.outputs;
+}
+
 function privateKeyLines(topology: ClusterTopology): string[] {
     return topology.nodes[0].connection.privateKey.split("\n").filter((line) => line.length >= 16 && !line.startsWith("-----"));
 }
@@ -161,6 +170,19 @@ describe("volume: GlusterVolume on the lab through the real engine", function ()
             const result = await engine.up();
             assert.deepEqual(result.events.changes(VOLUME_TYPE).map(({ op }) => op), ["update"]);
             assert.equal((await volumeInfo(cluster.hosts.get("n1")!, "web")).options["performance.cache-size"], "64MB");
+        });
+
+        it("sees a stopped volume and a changed option on refresh, and up puts them back", async function () {
+            const n1 = cluster.hosts.get("n1")!;
+            await n1.run(glusterArgs("volume", "set", "web", "performance.cache-size", "16MB"));
+            await n1.run(glusterArgs("volume", "stop", "web", "force"));
+            await engine.refresh();
+            const seen = await volumeState(engine);
+            assert.deepEqual([seen.status, seen.options], ["Stopped", { "performance.cache-size": "16MB" }]);
+            const result = await engine.up();
+            assert.deepEqual(result.events.changes(VOLUME_TYPE).map(({ op }) => op), ["update"]);
+            const info = await volumeInfo(n1, "web");
+            assert.deepEqual([info.status, info.options["performance.cache-size"]], ["Started", "64MB"]);
         });
 
         it("expands to 2Gi with a new brick set; the mount sees the size and the data", async function () {
