@@ -5,3 +5,4 @@ export * from "./dynamic";
 export * from "./cluster";
 export * from "./node";
 export * from "./device";
+export * from "./volume";

@@ -1,0 +1,97 @@
+// The provider's handle on a cluster: one SSH executor per node, a reachable peer for
+// volume-wide gluster calls, and the cluster's free space read live from the hosts.
+
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterNode, ClusterTopology } from "../cluster";
+import type { Topology, TopologyNode } from "../placement";
+import { parseVgs, SshConnectionError, SshExecutor, vgsArgs } from "../remote";
+import { describeCause } from "./errors";
+
+export class ClusterAccess {
+    private readonly executors = new Map<string, SshExecutor>();
+
+    constructor(readonly topology: ClusterTopology) {
+        for (const node of topology.nodes) {
+            this.executors.set(node.name, executorFor(node));
+        }
+    }
+
+    /** The executor of a node in the topology; a brick on an unknown node is a clear error. */
+    host(nodeName: string): SshExecutor {
+        const executor = this.executors.get(nodeName);
+        if (executor === undefined) {
+            throw new Error(`node '${nodeName}' holds a brick of this volume but is not in the cluster topology`);
+        }
+        return executor;
+    }
+
+    /**
+     * A node that answers, for volume-wide gluster calls (any peer can run them), preferring
+     * the given nodes (those holding the volume's bricks).
+     */
+    async anyPeer(preferred: readonly string[] = []): Promise<SshExecutor> {
+        const names = [...new Set([...preferred, ...this.topology.nodes.map((node) => node.name)])];
+        const unreachable: string[] = [];
+        for (const name of names) {
+            const host = this.executors.get(name);
+            if (host === undefined) {
+                continue;
+            }
+            try {
+                await host.run(["true"]);
+                return host;
+            } catch (error) {
+                if (!(error instanceof SshConnectionError)) {
+                    throw error;
+                }
+                unreachable.push(`${describeCause(error)}`);
+            }
+        }
+        throw new Error(`no node of the cluster is reachable: ${unreachable.join("; ")}`);
+    }
+
+    /**
+     * The placement view with each VG's free space now (the hosts are the source of truth).
+     * Unreachable nodes and missing VGs are left out with a warning: placement can still use the rest.
+     */
+    async liveTopology(): Promise<Topology> {
+        const nodes = await Promise.all(this.topology.nodes.map((node) => this.liveNode(node)));
+        return { nodes: nodes.filter((node): node is TopologyNode => node !== undefined) };
+    }
+
+    private async liveNode(node: ClusterNode): Promise<TopologyNode | undefined> {
+        const host = this.host(node.name);
+        let groups;
+        try {
+            groups = parseVgs((await host.run(vgsArgs())).stdout);
+        } catch (error) {
+            if (error instanceof SshConnectionError) {
+                void pulumi.log.warn(`${host.label}: unreachable, no bricks are placed there: ${describeCause(error, host.label)}`);
+                return undefined;
+            }
+            throw error;
+        }
+        const devices = node.devices.flatMap((device) => {
+            const group = groups.find((vg) => vg.vgName === device.vgName);
+            if (group === undefined) {
+                void pulumi.log.warn(`${host.label}: volume group ${device.vgName} (${device.path}) not found; it gets no bricks`);
+                return [];
+            }
+            return [{ id: device.vgName, path: device.path, freeBytes: group.vgFree, totalBytes: group.vgSize, tags: device.tags ?? {} }];
+        });
+        return { name: node.name, zone: node.zone, storageHost: node.storageHost, devices };
+    }
+}
+
+function executorFor(node: ClusterNode): SshExecutor {
+    return new SshExecutor({
+        name: node.name,
+        host: node.manageHost,
+        port: node.connection.port,
+        user: node.connection.user,
+        privateKey: node.connection.privateKey,
+        hostKey: node.connection.hostKey,
+        // Command classes only ("n1 (10.0.0.1): lvcreate"); the executor masks the key anyway.
+        onLog: (message) => void pulumi.log.debug(message),
+    });
+}

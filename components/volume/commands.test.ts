@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { commandLine } from "../remote";
+import { GiB, MiB } from "../sizes";
+import {
+    addBrickArgs,
+    brickDevice,
+    brickGroupArgs,
+    brickId,
+    brickMount,
+    brickPath,
+    fstabAddArgs,
+    fstabLine,
+    fstabRemoveArgs,
+    lvcreateArgs,
+    lvremoveArgs,
+    mkfsArgs,
+    mountArgs,
+    thinPoolRemoveArgs,
+    volumeCreateArgs,
+    volumeStopArgs,
+} from "./commands";
+
+const brick = { id: "0123456789abcdef0123456789abcdef", vgName: "vg_00112233aabbccdd", sizeBytes: GiB, poolBytes: GiB, poolMetadataBytes: 8 * MiB };
+
+describe("volume commands", () => {
+    it("brick ids are deterministic, 32 hex digits, distinct per position", () => {
+        assert.match(brickId("web", 0, 0), /^[0-9a-f]{32}$/);
+        assert.equal(brickId("web", 0, 1), brickId("web", 0, 1));
+        const ids = new Set([brickId("web", 0, 0), brickId("web", 0, 1), brickId("web", 1, 0), brickId("web2", 0, 0)]);
+        assert.equal(ids.size, 4);
+    });
+
+    it("names paths in heketi's layout", () => {
+        assert.equal(brickDevice(brick), "/dev/mapper/vg_00112233aabbccdd-brick_0123456789abcdef0123456789abcdef");
+        assert.equal(brickMount(brick), "/var/lib/heketi/mounts/vg_00112233aabbccdd/brick_0123456789abcdef0123456789abcdef");
+        assert.equal(brickPath(brick), `${brickMount(brick)}/brick`);
+    });
+
+    it("builds heketi's exact lvcreate, mkfs.xfs and fstab forms", () => {
+        assert.equal(
+            commandLine(lvcreateArgs(brick)),
+            "lvcreate -qq --autobackup=n --poolmetadatasize 8192K --chunksize 256K --size 1048576K --thin vg_00112233aabbccdd/tp_0123456789abcdef0123456789abcdef --virtualsize 1048576K --name brick_0123456789abcdef0123456789abcdef",
+        );
+        assert.equal(commandLine(mkfsArgs(brick)), "mkfs.xfs -i size=512 -n size=8192 /dev/mapper/vg_00112233aabbccdd-brick_0123456789abcdef0123456789abcdef");
+        assert.equal(
+            fstabLine(brick),
+            "/dev/mapper/vg_00112233aabbccdd-brick_0123456789abcdef0123456789abcdef /var/lib/heketi/mounts/vg_00112233aabbccdd/brick_0123456789abcdef0123456789abcdef xfs rw,inode64,noatime,nouuid 1 2",
+        );
+        assert.deepEqual(mountArgs(brick), ["mount", "-o", "rw,inode64,noatime,nouuid", brickDevice(brick), brickMount(brick)]);
+        assert.deepEqual(brickGroupArgs(brick, 2001), [["chown", ":2001", brickPath(brick)], ["chmod", "2775", brickPath(brick)]]);
+        assert.deepEqual(lvremoveArgs(brick), ["lvremove", "-f", "vg_00112233aabbccdd/brick_0123456789abcdef0123456789abcdef"]);
+        assert.deepEqual(thinPoolRemoveArgs(brick), ["lvremove", "-f", "vg_00112233aabbccdd/tp_0123456789abcdef0123456789abcdef"]);
+    });
+
+    it("passes fstab values as positional arguments, never inside the script", () => {
+        const add = fstabAddArgs(brick);
+        assert.deepEqual([add[0], add[1], add[3], add[4]], ["sh", "-c", "sh", fstabLine(brick)]);
+        assert.ok(!add[2].includes(brick.id), "the script text holds no value");
+        const remove = fstabRemoveArgs(brick);
+        assert.equal(remove[4], brickMount(brick));
+        assert.ok(!remove[2].includes(brick.id));
+    });
+
+    it("builds gluster volume commands for every durability", () => {
+        const bricks = ["h1:/b1", "h2:/b2", "h3:/b3"];
+        assert.equal(commandLine(volumeCreateArgs("web", { type: "replicate", replica: 3 }, bricks)), "gluster --mode=script --xml volume create web replica 3 h1:/b1 h2:/b2 h3:/b3");
+        assert.equal(
+            commandLine(volumeCreateArgs("web", { type: "replicate", replica: 3, arbiter: true }, bricks)),
+            "gluster --mode=script --xml volume create web replica 3 arbiter 1 h1:/b1 h2:/b2 h3:/b3",
+        );
+        assert.equal(
+            commandLine(volumeCreateArgs("web", { type: "disperse", data: 2, redundancy: 1 }, bricks)),
+            "gluster --mode=script --xml volume create web disperse-data 2 redundancy 1 h1:/b1 h2:/b2 h3:/b3",
+        );
+        assert.equal(commandLine(volumeCreateArgs("web", { type: "none" }, ["h1:/b1"])), "gluster --mode=script --xml volume create web h1:/b1");
+        assert.equal(commandLine(addBrickArgs("web", { type: "replicate", replica: 3 }, bricks)), "gluster --mode=script --xml volume add-brick web replica 3 h1:/b1 h2:/b2 h3:/b3");
+        assert.equal(commandLine(addBrickArgs("web", { type: "disperse", data: 2, redundancy: 1 }, bricks)), "gluster --mode=script --xml volume add-brick web h1:/b1 h2:/b2 h3:/b3");
+        assert.equal(commandLine(volumeStopArgs("web")), "gluster --mode=script --xml volume stop web force");
+    });
+});

@@ -1,0 +1,135 @@
+// argv for every step of a brick's and a volume's life, in heketi's exact forms, so volumes made
+// here and by heketi look the same on the hosts (and heketi's can be adopted later). Pure: no I/O.
+
+import { createHash } from "node:crypto";
+import { glusterArgs } from "../remote";
+import { toKiB } from "../sizes";
+import type { Durability } from "../placement";
+
+/** Where heketi mounts bricks; kept so heketi-made bricks and ours share one layout. */
+export const BRICK_MOUNT_ROOT = "/var/lib/heketi/mounts";
+export const BRICK_MOUNT_OPTIONS = "rw,inode64,noatime,nouuid";
+
+/**
+ * 32 hex digits, like heketi's ids, from the volume name and the brick's position: a retried
+ * create reuses the same names, so nothing is orphaned under a name nobody remembers.
+ */
+export function brickId(volumeName: string, setIndex: number, brickIndex: number): string {
+    return createHash("sha256").update(`${volumeName}/${setIndex}/${brickIndex}`).digest("hex").slice(0, 32);
+}
+
+/** Names and paths of one brick on its host. */
+export interface BrickLocation {
+    id: string;
+    vgName: string;
+}
+
+export const thinPoolName = (brick: BrickLocation): string => `tp_${brick.id}`;
+export const brickLvName = (brick: BrickLocation): string => `brick_${brick.id}`;
+export const brickDevice = (brick: BrickLocation): string => `/dev/mapper/${brick.vgName}-${brickLvName(brick)}`;
+export const brickMount = (brick: BrickLocation): string => `${BRICK_MOUNT_ROOT}/${brick.vgName}/${brickLvName(brick)}`;
+/** The directory gluster serves: a subdirectory, so an unmounted brick is never mistaken for the brick. */
+export const brickPath = (brick: BrickLocation): string => `${brickMount(brick)}/brick`;
+
+export function fstabLine(brick: BrickLocation): string {
+    return `${brickDevice(brick)} ${brickMount(brick)} xfs ${BRICK_MOUNT_OPTIONS} 1 2`;
+}
+
+export interface BrickSpec extends BrickLocation {
+    sizeBytes: number;
+    poolBytes: number;
+    poolMetadataBytes: number;
+}
+
+/** One thin pool per brick, as heketi makes them. */
+export function lvcreateArgs(brick: BrickSpec): string[] {
+    return [
+        "lvcreate", "-qq", "--autobackup=n",
+        "--poolmetadatasize", `${toKiB(brick.poolMetadataBytes)}K`,
+        "--chunksize", "256K",
+        "--size", `${toKiB(brick.poolBytes)}K`,
+        "--thin", `${brick.vgName}/${thinPoolName(brick)}`,
+        "--virtualsize", `${toKiB(brick.sizeBytes)}K`,
+        "--name", brickLvName(brick),
+    ];
+}
+
+export function mkfsArgs(brick: BrickLocation): string[] {
+    return ["mkfs.xfs", "-i", "size=512", "-n", "size=8192", brickDevice(brick)];
+}
+
+// Constant scripts: every value arrives as a positional argument, never in the script text.
+const FSTAB_ADD = 'grep -qxF -- "$1" /etc/fstab || printf \'%s\\n\' "$1" >> /etc/fstab';
+// Drops every line mounting on $1 (second field), whatever its other fields; writes atomically.
+const FSTAB_REMOVE = [
+    "set -e",
+    "tmp=$(mktemp /etc/.fstab.XXXXXX)",
+    'MOUNT="$1" awk \'$2 != ENVIRON["MOUNT"]\' /etc/fstab > "$tmp"',
+    'chmod 644 "$tmp"',
+    'mv -f "$tmp" /etc/fstab',
+].join("\n");
+
+/** Appends the brick's fstab line unless it is there already. */
+export function fstabAddArgs(brick: BrickLocation): string[] {
+    return ["sh", "-c", FSTAB_ADD, "sh", fstabLine(brick)];
+}
+
+export function fstabRemoveArgs(brick: BrickLocation): string[] {
+    return ["sh", "-c", FSTAB_REMOVE, "sh", brickMount(brick)];
+}
+
+export function mountArgs(brick: BrickLocation): string[] {
+    return ["mount", "-o", BRICK_MOUNT_OPTIONS, brickDevice(brick), brickMount(brick)];
+}
+
+/** chown then chmod: setgid makes files created in the brick inherit the group. */
+export function brickGroupArgs(brick: BrickLocation, gid: number): string[][] {
+    return [
+        ["chown", `:${gid}`, brickPath(brick)],
+        ["chmod", "2775", brickPath(brick)],
+    ];
+}
+
+export function lvremoveArgs(brick: BrickLocation): string[] {
+    return ["lvremove", "-f", `${brick.vgName}/${brickLvName(brick)}`];
+}
+
+export function thinPoolRemoveArgs(brick: BrickLocation): string[] {
+    return ["lvremove", "-f", `${brick.vgName}/${thinPoolName(brick)}`];
+}
+
+/** "replica 3 arbiter 1", "disperse-data 2 redundancy 1", or nothing for a plain distribute volume. */
+export function durabilityArgs(durability: Durability): string[] {
+    switch (durability.type) {
+        case "replicate":
+            return durability.replica === 1 ? [] : ["replica", String(durability.replica), ...(durability.arbiter ? ["arbiter", "1"] : [])];
+        case "disperse":
+            return ["disperse-data", String(durability.data), "redundancy", String(durability.redundancy)];
+        case "none":
+            return [];
+    }
+}
+
+/** "host:/path" as gluster names a brick. */
+export function glusterBrickName(storageHost: string, path: string): string {
+    return `${storageHost}:${path}`;
+}
+
+export function volumeCreateArgs(volumeName: string, durability: Durability, bricks: readonly string[]): string[] {
+    return glusterArgs("volume", "create", volumeName, ...durabilityArgs(durability), ...bricks);
+}
+
+/** Disperse add-brick takes no counts: gluster infers them from the volume. */
+export function addBrickArgs(volumeName: string, durability: Durability, bricks: readonly string[]): string[] {
+    const counts = durability.type === "replicate" ? durabilityArgs(durability) : [];
+    return glusterArgs("volume", "add-brick", volumeName, ...counts, ...bricks);
+}
+
+export const volumeSetArgs = (volumeName: string, option: string, value: string): string[] => glusterArgs("volume", "set", volumeName, option, value);
+export const volumeResetArgs = (volumeName: string, option: string): string[] => glusterArgs("volume", "reset", volumeName, option);
+export const volumeStartArgs = (volumeName: string): string[] => glusterArgs("volume", "start", volumeName);
+export const volumeStopArgs = (volumeName: string): string[] => glusterArgs("volume", "stop", volumeName, "force");
+export const volumeDeleteArgs = (volumeName: string): string[] => glusterArgs("volume", "delete", volumeName);
+export const volumeInfoArgs = (volumeName: string): string[] => glusterArgs("volume", "info", volumeName);
+export const volumeStatusArgs = (volumeName: string): string[] => glusterArgs("volume", "status", volumeName);
+export const rebalanceStartArgs = (volumeName: string): string[] => glusterArgs("volume", "rebalance", volumeName, "start");

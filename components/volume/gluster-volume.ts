@@ -1,0 +1,36 @@
+// Volume-wide gluster calls on one peer: XML output checked, failures as GlusterError, and the
+// cluster lock ("Another transaction is in progress") retried with backoff.
+
+import { GlusterError, parseCliOutput, parseVolumeInfo, withGlusterRetry, type GlusterVolumeInfo, type SshExecutor } from "../remote";
+import { volumeInfoArgs } from "./commands";
+
+const DOES_NOT_EXIST = /does not exist/i;
+
+/** Runs a gluster --xml command; resolves with its XML once opRet is 0, else throws GlusterError. */
+export async function gluster(host: SshExecutor, argv: string[]): Promise<string> {
+    return withGlusterRetry(async () => {
+        const result = await host.tryRun(argv);
+        if (!result.stdout.includes("<cliOutput>")) {
+            const detail = (result.stderr.trim() || result.stdout.trim() || `exit code ${result.exitCode}`).split("\n")[0];
+            throw new GlusterError(`gluster printed no XML: ${detail}`, -1, 0, detail);
+        }
+        parseCliOutput(result.stdout);
+        return result.stdout;
+    });
+}
+
+export function isMissingVolume(error: unknown): boolean {
+    return error instanceof GlusterError && DOES_NOT_EXIST.test(error.opErrstr || error.message);
+}
+
+/** The volume's info, or undefined when the cluster has no volume of that name. */
+export async function findVolume(host: SshExecutor, volumeName: string): Promise<GlusterVolumeInfo | undefined> {
+    try {
+        return parseVolumeInfo(await gluster(host, volumeInfoArgs(volumeName))).find((volume) => volume.name === volumeName);
+    } catch (error) {
+        if (isMissingVolume(error)) {
+            return undefined;
+        }
+        throw error;
+    }
+}

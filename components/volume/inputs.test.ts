@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { GiB, MiB } from "../sizes";
+import { changedInputs, checkInputs, optionChanges, placementLimits, requiresReplacement, UNKNOWN, type VolumeInputs, type VolumeOutputs } from "./inputs";
+import { defaultVolumeName } from "./volume";
+
+const topology = {
+    zoneChecking: "none" as const,
+    nodes: [{ name: "n1", manageHost: "10.0.0.1", storageHost: "10.0.0.1", zone: 1, connection: { privateKey: "KEY", hostKey: "ssh-ed25519 AAAA" }, devices: [] }],
+};
+const valid: VolumeInputs = { topology, volumeName: "web", size: "1Gi", durability: { type: "replicate", replica: 3 }, options: {}, snapshotFactor: 1 };
+
+function failuresOf(news: Record<string, unknown>, olds?: Partial<VolumeInputs>): string[] {
+    return checkInputs(olds, { ...valid, ...news }).map(({ property, reason }) => `${property}: ${reason}`);
+}
+
+describe("volume inputs", () => {
+    it("accepts valid inputs and unknown (preview) values", () => {
+        assert.deepEqual(failuresOf({}), []);
+        assert.deepEqual(failuresOf({ size: UNKNOWN, topology: UNKNOWN, options: UNKNOWN }), []);
+    });
+
+    it("names the field of each invalid input", () => {
+        assert.match(failuresOf({ durability: { type: "replicate", replica: 4 } })[0], /^durability\.replica: 4 is not supported/);
+        assert.match(failuresOf({ durability: { type: "disperse", data: 3, redundancy: 1 } })[0], /^durability: disperse 3\+1 is not supported/);
+        assert.match(failuresOf({ size: "10GB" })[0], /^size: '10GB' is not a size/);
+        assert.match(failuresOf({ size: "200Mi" })[0], /^size: '200Mi' gives bricks of 200Mi, but XFS needs at least 300Mi per brick; ask for at least 300Mi/);
+        assert.match(failuresOf({ size: "500Mi", durability: { type: "disperse", data: 2, redundancy: 1 } })[0], /^size: .*ask for at least 600Mi/);
+        assert.match(failuresOf({ volumeName: "my vol" })[0], /^name: 'my vol' may only contain/);
+        assert.match(failuresOf({ snapshotFactor: 0 })[0], /^snapshotFactor: 0 is out of range/);
+        assert.match(failuresOf({ gid: 1.5 })[0], /^gid: 1.5 is not a group id/);
+        assert.match(failuresOf({ options: { "performance.cache-size": 32 } })[0], /^options\.performance\.cache-size: must be a string/);
+        assert.match(failuresOf({ topology: { nodes: [] } })[0], /^cluster: expected a cluster topology/);
+    });
+
+    it("never echoes the private key in a topology failure", () => {
+        const broken = { nodes: [{ ...topology.nodes[0], connection: { privateKey: "SECRET-KEY" } }] };
+        const failures = failuresOf({ topology: broken });
+        assert.equal(failures.length, 1);
+        assert.ok(!failures[0].includes("SECRET-KEY"));
+    });
+
+    it("refuses to shrink, unless the volume is replaced anyway", () => {
+        assert.match(failuresOf({ size: "1Gi" }, { ...valid, size: "2Gi" })[0], /^size: cannot shrink from 2Gi to 1Gi/);
+        assert.deepEqual(failuresOf({ size: "3Gi" }, { ...valid, size: "2Gi" }), []);
+        assert.deepEqual(failuresOf({ size: "1Gi", volumeName: "other" }, { ...valid, size: "2Gi" }), []);
+    });
+
+    it("replaces on a new name or durability, not on other changes", () => {
+        assert.deepEqual(requiresReplacement(valid, { ...valid, volumeName: "db" }), ["volumeName"]);
+        assert.deepEqual(requiresReplacement(valid, { ...valid, durability: { type: "replicate", replica: 3, arbiter: true } }), ["durability"]);
+        assert.deepEqual(requiresReplacement(valid, { ...valid, durability: { replica: 3, type: "replicate", arbiter: false } }), []);
+        assert.deepEqual(requiresReplacement(valid, { ...valid, size: "5Gi", options: { a: "b" }, gid: 5 }), []);
+    });
+
+    it("sees changed inputs regardless of key order", () => {
+        const olds: VolumeOutputs = {
+            ...valid,
+            options: { a: "1", b: "2" },
+            sizeBytes: GiB,
+            mountSource: "10.0.0.1:/web",
+            backupVolfileServers: [],
+            bricks: [],
+            status: "Started",
+            missingBricks: [],
+            stateVersion: 1,
+        };
+        assert.deepEqual(changedInputs(olds, { ...valid, options: { b: "2", a: "1" } }), []);
+        assert.deepEqual(changedInputs(olds, { ...valid, options: { a: "1" }, size: "2Gi" }), ["size", "options"]);
+    });
+
+    it("sets new and changed options and resets dropped ones", () => {
+        assert.deepEqual(optionChanges({ a: "1", b: "2" }, { a: "1", b: "3", c: "4" }), { set: [["b", "3"], ["c", "4"]], reset: [] });
+        assert.deepEqual(optionChanges({ a: "1", b: "2" }, { a: "1" }), { set: [], reset: ["b"] });
+    });
+
+    it("allows bricks under heketi's 1 GiB only for small one-set volumes", () => {
+        assert.equal(placementLimits(512 * MiB, { type: "replicate", replica: 3 }).minBrickBytes, 512 * MiB);
+        assert.equal(placementLimits(10 * GiB, { type: "replicate", replica: 3 }).minBrickBytes, GiB);
+        assert.equal(placementLimits(600 * MiB, { type: "disperse", data: 2, redundancy: 1 }).minBrickBytes, 300 * MiB);
+    });
+
+    it("derives a valid gluster name from the resource name", () => {
+        assert.equal(defaultVolumeName("web"), "web");
+        assert.equal(defaultVolumeName("my.app/data"), "my_app_data");
+    });
+});

@@ -1,0 +1,78 @@
+// GlusterVolume: a gluster volume with its bricks (thin LVs with XFS) on a cluster's hosts, as a
+// dynamic resource. The implementation is in provider.ts; state holds only the shim.
+
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterTopology } from "../cluster";
+import { dynamicProviderShim } from "../dynamic";
+import type { Durability } from "../placement";
+import type { VolumeBrick } from "./inputs";
+
+const volumeProvider = dynamicProviderShim("pulumi-gluster/bin/components/volume/provider");
+
+/** Anything that exposes a cluster topology, such as a GlusterCluster. */
+export interface ClusterWithTopology {
+    topology: pulumi.Input<ClusterTopology>;
+}
+
+export interface GlusterVolumeArgs {
+    /** The cluster: a GlusterCluster, or a topology (e.g. a cluster stack's output). */
+    cluster: pulumi.Input<ClusterTopology> | ClusterWithTopology;
+    /** Usable size, e.g. "10Gi". Grows in place (new brick sets); never shrinks. */
+    size: pulumi.Input<string>;
+    /** Changing it replaces the volume (and its data). */
+    durability: pulumi.Input<Durability>;
+    /** gluster volume name; default: the resource name with other characters turned into '_'. Changing it replaces the volume. */
+    name?: pulumi.Input<string>;
+    /** Brick directories get this group and the setgid bit, for pods running with this fsGroup. */
+    gid?: pulumi.Input<number>;
+    /** gluster volume options, e.g. { "performance.cache-size": "32MB" }. */
+    options?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Thin pool size as a multiple of the brick size, room for snapshots; 1..100, default 1. */
+    snapshotFactor?: pulumi.Input<number>;
+}
+
+export class GlusterVolume extends pulumi.dynamic.Resource {
+    declare readonly volumeName: pulumi.Output<string>;
+    declare readonly sizeBytes: pulumi.Output<number>;
+    declare readonly mountSource: pulumi.Output<string>;
+    declare readonly backupVolfileServers: pulumi.Output<string[]>;
+    declare readonly bricks: pulumi.Output<VolumeBrick[]>;
+    declare readonly status: pulumi.Output<string>;
+    declare readonly missingBricks: pulumi.Output<string[]>;
+    declare readonly stateVersion: pulumi.Output<number>;
+
+    constructor(name: string, args: GlusterVolumeArgs, opts?: pulumi.CustomResourceOptions) {
+        const inputs = {
+            // Secret: it carries the nodes' SSH private keys.
+            topology: pulumi.secret(topologyOf(args.cluster)),
+            volumeName: args.name ?? defaultVolumeName(name),
+            size: args.size,
+            durability: args.durability,
+            gid: args.gid,
+            options: args.options ?? {},
+            snapshotFactor: args.snapshotFactor ?? 1,
+            // Outputs the provider adds must be named here to appear as properties.
+            sizeBytes: undefined,
+            mountSource: undefined,
+            backupVolfileServers: undefined,
+            bricks: undefined,
+            status: undefined,
+            missingBricks: undefined,
+            stateVersion: undefined,
+        };
+        super(volumeProvider, name, inputs, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "topology"] }, "gluster/volume", "Volume");
+    }
+}
+
+/** gluster accepts letters, digits, '-' and '_'. */
+export function defaultVolumeName(resourceName: string): string {
+    return resourceName.replace(/[^a-zA-Z0-9_-]/g, "_").replace(/^-/, "_");
+}
+
+function topologyOf(cluster: GlusterVolumeArgs["cluster"]): pulumi.Input<ClusterTopology> {
+    // A GlusterCluster is a resource object, never unwrapped as a whole: take its topology output.
+    if (typeof cluster === "object" && cluster !== null && !pulumi.Output.isInstance(cluster) && "topology" in cluster && !("nodes" in cluster)) {
+        return (cluster as ClusterWithTopology).topology;
+    }
+    return cluster as pulumi.Input<ClusterTopology>;
+}

@@ -1,0 +1,256 @@
+// GlusterVolume through the real Pulumi engine on the lab's storage hosts: the whole life of a
+// replica 3 volume, checked on the hosts and through a FUSE mount, preview-time validation, and a
+// create that fails half way and must leave nothing behind.
+import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterTopology } from "../../components/cluster";
+import { closeAll, glusterArgs, parseVolumeInfo, type SshExecutor } from "../../components/remote";
+import { brickId, brickMount, fstabLine, GlusterVolume, type GlusterVolumeArgs, type VolumeBrick } from "../../components/volume";
+import { EngineOperationError, EngineStack } from "../engine/automation";
+import { type Lab, loadLab } from "../lab/lab";
+import { glusterVolumes, leftovers, prepareCluster, runLocal, wipeCluster, type LabCluster } from "./cluster-fixture";
+
+const VOLUME_TYPE = "pulumi-nodejs:dynamic/gluster/volume:Volume";
+
+type VolumeSettings = Omit<GlusterVolumeArgs, "cluster">;
+
+/** An inline program declaring one GlusterVolume; `settings` may change between operations. */
+function volumeStack(topology: ClusterTopology, resourceName: string, settings: () => VolumeSettings): Promise<EngineStack> {
+    return EngineStack.create({
+        projectName: "volume-test",
+        program: async () => {
+            const volume = new GlusterVolume(resourceName, { cluster: topology, ...settings() });
+            return {
+                volumeName: volume.volumeName,
+                sizeBytes: volume.sizeBytes,
+                mountSource: volume.mountSource,
+                backupVolfileServers: volume.backupVolfileServers,
+                bricks: volume.bricks,
+            } satisfies Record<string, pulumi.Output<unknown>>;
+        },
+    });
+}
+
+// Mounts the volume, runs `body` (with $1 = mount dir, $2.. = args), and always unmounts.
+const WITH_MOUNT = `
+set -e
+dir=$(mktemp -d /tmp/glusterfs-mount.XXXXXX)
+mount -t glusterfs -o backup-volfile-servers="$2" "$1" "$dir"
+trap 'cd /; umount "$dir"; rmdir "$dir"' EXIT
+cd "$dir"
+`;
+
+async function onMount(mountSource: string, backups: string[], body: string): Promise<string> {
+    return runLocal(`${WITH_MOUNT}\n${body}`, mountSource, backups.join(":"));
+}
+
+async function volumeInfo(host: SshExecutor, name: string) {
+    const [info] = parseVolumeInfo((await host.run(glusterArgs("volume", "info", name))).stdout);
+    return info;
+}
+
+async function assertNothingLeft(cluster: LabCluster, volumeName: string, allowedLvs: Map<string, string[]> = new Map()): Promise<void> {
+    for (const [node, host] of cluster.hosts) {
+        const left = await leftovers(host, cluster.vgNames.get(node)!);
+        assert.deepEqual(
+            { ...left, lvs: left.lvs.filter((lv) => !(allowedLvs.get(node) ?? []).includes(lv)) },
+            { lvs: [], mounts: [], fstabLines: [], mountDirs: [] },
+            `${node} has leftovers`,
+        );
+        assert.ok(!(await glusterVolumes(host)).includes(volumeName), `${node} still lists volume ${volumeName}`);
+    }
+}
+
+/** The volume's outputs as stored in state (plain values only; the topology stays encrypted). */
+async function volumeState(engine: EngineStack): Promise<Record<string, unknown>> {
+    const { deployment } = await engine.exportState();
+    const resources = (deployment as { resources?: Array<{ type: string; outputs?: Record<string, unknown> }> }).resources ?? [];
+    const volume = resources.find(({ type }) => type === VOLUME_TYPE);
+    assert.ok(volume?.outputs, "the volume is in state");
+    return volume.outputs;
+}
+
+function privateKeyLines(topology: ClusterTopology): string[] {
+    return topology.nodes[0].connection.privateKey.split("\n").filter((line) => line.length >= 16 && !line.startsWith("-----"));
+}
+
+describe("volume: GlusterVolume on the lab through the real engine", function () {
+    let lab: Lab;
+    let cluster: LabCluster;
+
+    before(async function () {
+        lab = loadLab();
+        await wipeCluster(lab);
+        cluster = await prepareCluster(lab);
+    });
+
+    after(async function () {
+        await wipeCluster(lab);
+        await closeAll();
+    });
+
+    describe("a replica 3 volume's life", function () {
+        let settings: VolumeSettings = { size: "1Gi", durability: { type: "replicate", replica: 3 }, options: { "performance.cache-size": "32MB" } };
+        let engine: EngineStack;
+        let mountSource: string;
+        let backups: string[];
+        let bricks: VolumeBrick[];
+
+        before(async function () {
+            engine = await volumeStack(cluster.topology, "web", () => settings);
+        });
+        after(async function () {
+            await engine?.dispose();
+        });
+
+        it("refuses invalid inputs at preview, naming the field", async function () {
+            const valid = settings;
+            try {
+                for (const [bad, field] of [
+                    [{ size: "100Mi" }, /property size (value \{[^}]*\} )?has a problem: '100Mi' gives bricks of 100Mi, but XFS needs at least 300Mi/],
+                    [{ durability: { type: "replicate", replica: 4 } }, /property durability\.replica (value \{[^}]*\} )?has a problem: 4 is not supported/],
+                    [{ name: "bad name" }, /property name (value \{[^}]*\} )?has a problem: 'bad name' may only contain/],
+                    [{ options: { "performance.cache-size": 32 as unknown as string } }, /property options\.performance\.cache-size (value \{[^}]*\} )?has a problem: must be a string/],
+                ] as const) {
+                    settings = { ...valid, ...bad } as VolumeSettings;
+                    await assert.rejects(engine.preview(), (error: unknown) => {
+                        assert.ok(error instanceof EngineOperationError);
+                        assert.match(error.message, field);
+                        return true;
+                    });
+                }
+            } finally {
+                settings = valid;
+            }
+        });
+
+        it("creates the volume: bricks mounted with fstab lines, volume Started, no key in state", async function () {
+            const started = performance.now();
+            const result = await engine.up();
+            console.log(`      create of a replica 3 1Gi volume: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+            assert.deepEqual(result.events.changes(VOLUME_TYPE).map(({ op }) => op), ["create"]);
+            mountSource = result.outputs.mountSource.value as string;
+            backups = result.outputs.backupVolfileServers.value as string[];
+            bricks = result.outputs.bricks.value as VolumeBrick[];
+            assert.equal(result.outputs.volumeName.value, "web");
+            assert.equal(bricks.length, 3);
+            assert.deepEqual(new Set(bricks.map((brick) => brick.node)), new Set(["n1", "n2", "n3"]));
+            assert.equal(backups.length, 2);
+            for (const brick of bricks) {
+                const host = cluster.hosts.get(brick.node)!;
+                assert.equal((await host.tryRun(["mountpoint", "-q", brickMount(brick)])).exitCode, 0, `${brick.node}: ${brickMount(brick)} is mounted`);
+                const fstab = (await host.run(["cat", "/etc/fstab"])).stdout.split("\n");
+                assert.equal(fstab.filter((line) => line === fstabLine(brick)).length, 1, `${brick.node}: one fstab line`);
+            }
+            const info = await volumeInfo(cluster.hosts.get("n1")!, "web");
+            assert.equal(info.status, "Started");
+            assert.equal(info.replicaCount, 3);
+            assert.equal(info.options["performance.cache-size"], "32MB");
+            const state = JSON.stringify(await engine.exportState());
+            for (const line of privateKeyLines(cluster.topology)) {
+                assert.ok(!state.includes(line), "a private key line is in plain state");
+            }
+            assert.ok(!result.stdout.includes(privateKeyLines(cluster.topology)[0]), "a private key line is in the engine output");
+        });
+
+        it("stores data that a FUSE client reads back", async function () {
+            const read = await onMount(mountSource, backups, "echo 'hello gluster' > greeting.txt\ncat greeting.txt");
+            assert.equal(read, "hello gluster\n");
+        });
+
+        it("changes an option in place; preview says update, and durability would replace", async function () {
+            settings = { ...settings, durability: { type: "replicate", replica: 3, arbiter: true } };
+            const replace = await engine.preview();
+            const replaced = replace.events.changes(VOLUME_TYPE).filter(({ op }) => op === "replace");
+            assert.deepEqual(replaced.map(({ replaceKeys }) => replaceKeys), [["durability"]]);
+
+            settings = { ...settings, durability: { type: "replicate", replica: 3 }, options: { "performance.cache-size": "64MB" } };
+            const preview = await engine.preview();
+            assert.deepEqual(preview.events.changes(VOLUME_TYPE).map(({ op, changedInputs }) => [op, changedInputs]), [["update", ["options"]]]);
+            const result = await engine.up();
+            assert.deepEqual(result.events.changes(VOLUME_TYPE).map(({ op }) => op), ["update"]);
+            assert.equal((await volumeInfo(cluster.hosts.get("n1")!, "web")).options["performance.cache-size"], "64MB");
+        });
+
+        it("sees a stopped volume and a changed option on refresh, and up puts them back", async function () {
+            const n1 = cluster.hosts.get("n1")!;
+            await n1.run(glusterArgs("volume", "set", "web", "performance.cache-size", "16MB"));
+            await n1.run(glusterArgs("volume", "stop", "web", "force"));
+            await engine.refresh();
+            const seen = await volumeState(engine);
+            assert.deepEqual([seen.status, seen.options], ["Stopped", { "performance.cache-size": "16MB" }]);
+            const result = await engine.up();
+            assert.deepEqual(result.events.changes(VOLUME_TYPE).map(({ op }) => op), ["update"]);
+            const info = await volumeInfo(n1, "web");
+            assert.deepEqual([info.status, info.options["performance.cache-size"]], ["Started", "64MB"]);
+        });
+
+        it("expands to 2Gi with a new brick set; the mount sees the size and the data", async function () {
+            const sizeOf = "df -B1 --output=size . | tail -1\ncat greeting.txt";
+            const [before] = (await onMount(mountSource, backups, sizeOf)).split("\n");
+            settings = { ...settings, size: "2Gi" };
+            const result = await engine.up();
+            assert.deepEqual(result.events.changes(VOLUME_TYPE).map(({ op }) => op), ["update"]);
+            const expanded = result.outputs.bricks.value as VolumeBrick[];
+            assert.equal(expanded.length, 6);
+            assert.deepEqual(expanded.slice(0, 3), bricks, "existing bricks are kept");
+            bricks = expanded;
+            const info = await volumeInfo(cluster.hosts.get("n1")!, "web");
+            assert.equal(info.brickCount, 6);
+            assert.deepEqual([info.distCount, info.replicaCount], [2, 3], "two replica 3 sets");
+            const [after, content] = (await onMount(mountSource, backups, sizeOf)).split("\n");
+            assert.ok(Number(after) > 1.8 * Number(before), `df size grew from ${before} to ${after}`);
+            assert.equal(content, "hello gluster");
+        });
+
+        it("refuses to shrink at preview", async function () {
+            settings = { ...settings, size: "1Gi" };
+            await assert.rejects(engine.preview(), /property size (value \{[^}]*\} )?has a problem: cannot shrink from 2Gi to 1Gi/);
+            settings = { ...settings, size: "2Gi" };
+        });
+
+        it("sees a volume deleted by hand on refresh, then destroy removes every brick", async function () {
+            const n1 = cluster.hosts.get("n1")!;
+            await n1.run(glusterArgs("volume", "stop", "web", "force"));
+            await n1.run(glusterArgs("volume", "delete", "web"));
+            const refreshed = await engine.refresh();
+            assert.equal(refreshed.summary.resourceChanges?.update, 1, "refresh reports the drift");
+            const outputs = await engine.outputs();
+            assert.equal(outputs.bricks.value.length, 6, "the bricks are still tracked for clean-up");
+            const preview = await engine.preview();
+            assert.ok(preview.events.changes(VOLUME_TYPE).some(({ op }) => op === "replace"), "the next up would recreate it");
+
+            const started = performance.now();
+            await engine.destroy();
+            console.log(`      destroy of a 6-brick volume: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+            await assertNothingLeft(cluster, "web");
+        });
+    });
+
+    it("removes everything when brick creation fails on one host, naming host and step", async function () {
+        const vgName = cluster.vgNames.get("n2")!;
+        const n2 = cluster.hosts.get("n2")!;
+        // LVs taking the names of this volume's first bricks, whichever of them lands on n2.
+        const conflicting = [0, 1, 2].map((index) => `brick_${brickId("doomed", 0, index)}`);
+        for (const name of conflicting) {
+            await n2.run(["lvcreate", "-qq", "--autobackup=n", "-L", "8M", "-n", name, vgName]);
+        }
+        const engine = await volumeStack(cluster.topology, "doomed", () => ({ size: "1Gi", durability: { type: "replicate", replica: 3 } }));
+        try {
+            await assert.rejects(engine.up(), (error: unknown) => {
+                assert.ok(error instanceof EngineOperationError);
+                assert.match(error.message, /creating volume 'doomed' failed: n2 \(10\.77\.0\.12\): lvcreate \(brick_[0-9a-f]{32}\) failed: .*already exists/);
+                assert.match(error.message, /everything made so far was removed/);
+                for (const line of privateKeyLines(cluster.topology)) {
+                    assert.ok(!error.message.includes(line), "a private key line is in the error");
+                }
+                return true;
+            });
+            await assertNothingLeft(cluster, "doomed", new Map([["n2", conflicting]]));
+            assert.deepEqual((await engine.outputs()).bricks, undefined, "nothing is in state");
+        } finally {
+            await engine.dispose();
+            await n2.run(["lvremove", "-qq", "-f", ...conflicting.map((name) => `${vgName}/${name}`)]);
+        }
+    });
+});
