@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { GlusterError, type GlusterPeer, parsePoolList, parseVolumeInfo } from "../remote";
 import { readFixture } from "../remote/testing/fixtures";
-import { bricksOnNode, isNotInPoolError, joinProblems, localUuid, peerDetachArgs, peerProbeArgs, poolListArgs, remotePeers, volumeInfoArgs } from "./commands";
+import { bricksOnNode, isNotInPoolError, joinProblems, localUuid, peerDetachArgs, peerProbeArgs, poolListArgs, remotePeers } from "./commands";
 
 const N1 = "733b5a70-f346-4281-9ce2-166a139ccce2";
 const N2 = "6d90af0d-9591-415f-91b7-3907e4f411d5";
@@ -16,7 +16,6 @@ describe("node: gluster peer commands", () => {
         assert.deepEqual(poolListArgs(), ["gluster", "--mode=script", "--xml", "pool", "list"]);
         assert.deepEqual(peerProbeArgs("10.77.0.12"), ["gluster", "--mode=script", "--xml", "peer", "probe", "10.77.0.12"]);
         assert.deepEqual(peerDetachArgs("10.77.0.12"), ["gluster", "--mode=script", "--xml", "peer", "detach", "10.77.0.12"]);
-        assert.deepEqual(volumeInfoArgs(), ["gluster", "--mode=script", "--xml", "volume", "info"]);
     });
 
     it("reads the local UUID and the other peers from pool list", () => {

@@ -15,10 +15,6 @@ export function peerDetachArgs(storageHost: string): string[] {
     return glusterArgs("peer", "detach", storageHost);
 }
 
-export function volumeInfoArgs(): string[] {
-    return glusterArgs("volume", "info");
-}
-
 /** gluster's state for a peer that has fully joined. */
 const IN_CLUSTER = "Peer in Cluster";
 

@@ -1,8 +1,8 @@
 // Talking to glusterd on a node over SSH: the pool as a node sees it, volumes, and waiting for a
 // probed node to settle. Used by the node provider; every message names the host.
-import { type CliOutput, GlusterError, type GlusterPeer, type GlusterVolumeInfo, parseCliOutput, parsePeerStatus, parseVolumeInfo, RemoteCommandError, SshConnectionError, SshExecutor } from "../remote";
+import { type CliOutput, GlusterError, type GlusterPeer, type GlusterVolumeInfo, parseCliOutput, parsePeerStatus, parseVolumeInfo, RemoteCommandError, SshConnectionError, SshExecutor, volumeInfoArgs } from "../remote";
 import type { SshConnection } from "../cluster/topology";
-import { joinProblems, poolListArgs, volumeInfoArgs } from "./commands";
+import { joinProblems, poolListArgs } from "./commands";
 
 /** The shared executor for one node; messages name it "n1 (10.0.0.11)". */
 export function nodeExecutor(nodeName: string, host: string, connection: SshConnection): SshExecutor {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { commandLine } from "./quote";
-import { GlusterError, glusterArgs, parseCliOutput, parsePeerStatus, parsePoolList, parseVolumeInfo, parseVolumeStatus } from "./gluster";
+import { GlusterError, glusterArgs, parseCliOutput, volumeInfoArgs, parsePeerStatus, parsePoolList, parseVolumeInfo, parseVolumeStatus } from "./gluster";
 import { readFixture } from "./testing/fixtures";
 
 const N1 = "733b5a70-f346-4281-9ce2-166a139ccce2";
@@ -14,6 +14,13 @@ const DEFAULT_REPLICATE_OPTIONS = {
     "nfs.disable": "on",
     "performance.client-io-threads": "off",
 };
+
+describe("volumeInfoArgs", () => {
+    it("asks for one volume or for all", () => {
+        assert.deepEqual(volumeInfoArgs("web"), ["gluster", "--mode=script", "--xml", "volume", "info", "web"]);
+        assert.deepEqual(volumeInfoArgs(), ["gluster", "--mode=script", "--xml", "volume", "info"]);
+    });
+});
 
 describe("glusterArgs", () => {
     it("prefixes script mode and XML output", () => {

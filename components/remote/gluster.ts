@@ -8,6 +8,11 @@ export function glusterArgs(...args: string[]): string[] {
     return ["gluster", "--mode=script", "--xml", ...args];
 }
 
+/** `volume info` of one volume, or of all when no name is given. */
+export function volumeInfoArgs(volumeName?: string): string[] {
+    return glusterArgs("volume", "info", ...(volumeName === undefined ? [] : [volumeName]));
+}
+
 /** A gluster CLI call that reported failure (opRet != 0) or printed no usable XML. */
 export class GlusterError extends Error {
     constructor(

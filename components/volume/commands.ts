@@ -130,6 +130,5 @@ export const volumeResetArgs = (volumeName: string, option: string): string[] =>
 export const volumeStartArgs = (volumeName: string): string[] => glusterArgs("volume", "start", volumeName);
 export const volumeStopArgs = (volumeName: string): string[] => glusterArgs("volume", "stop", volumeName, "force");
 export const volumeDeleteArgs = (volumeName: string): string[] => glusterArgs("volume", "delete", volumeName);
-export const volumeInfoArgs = (volumeName: string): string[] => glusterArgs("volume", "info", volumeName);
 export const volumeStatusArgs = (volumeName: string): string[] => glusterArgs("volume", "status", volumeName);
 export const rebalanceStartArgs = (volumeName: string): string[] => glusterArgs("volume", "rebalance", volumeName, "start");

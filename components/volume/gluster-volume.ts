@@ -1,8 +1,7 @@
 // Volume-wide gluster calls on one peer: XML output checked, failures as GlusterError, and the
 // cluster lock ("Another transaction is in progress") retried with backoff.
 
-import { GlusterError, parseCliOutput, parseVolumeInfo, withGlusterRetry, type GlusterVolumeInfo, type SshExecutor } from "../remote";
-import { volumeInfoArgs } from "./commands";
+import { GlusterError, parseCliOutput, parseVolumeInfo, volumeInfoArgs, withGlusterRetry, type GlusterVolumeInfo, type SshExecutor } from "../remote";
 
 const DOES_NOT_EXIST = /does not exist/i;
 
