@@ -12,6 +12,7 @@ import {
     vgcreateArgs,
     vgNameFor,
     vgremoveArgs,
+    removeVgMountDirArgs,
     wipeArgs,
 } from "./commands";
 
@@ -56,6 +57,7 @@ describe("device: LVM and wipefs commands", () => {
         assert.deepEqual(vgcreateArgs("vg_93d9887353667f2c", "/dev/ubdb"), ["vgcreate", "-qq", "--physicalextentsize=4M", "--autobackup=n", "vg_93d9887353667f2c", "/dev/ubdb"]);
         assert.deepEqual(vgremoveArgs("vg_93d9887353667f2c"), ["vgremove", "-qq", "vg_93d9887353667f2c"]);
         assert.deepEqual(pvremoveArgs("/dev/ubdb"), ["pvremove", "-qq", "/dev/ubdb"]);
+        assert.deepEqual(removeVgMountDirArgs("vg_93d9887353667f2c"), ["rm", "-d", "-f", "/var/lib/heketi/mounts/vg_93d9887353667f2c"]);
         assert.deepEqual(wipeArgs("/dev/ubdb"), ["wipefs", "--all", "/dev/ubdb"]);
         assert.deepEqual(signatureProbeArgs("/dev/ubdb"), ["wipefs", "--no-act", "--json", "/dev/ubdb"]);
         assert.deepEqual(blockDeviceTestArgs("/dev/ubdb"), ["test", "-b", "/dev/ubdb"]);

@@ -39,6 +39,18 @@ export function vgremoveArgs(vgName: string): string[] {
     return ["vgremove", "-qq", vgName];
 }
 
+/** Where the bricks of a VG are mounted, one directory each (heketi's layout). */
+export const BRICK_MOUNT_ROOT = "/var/lib/heketi/mounts";
+
+export function vgMountDir(vgName: string): string {
+    return `${BRICK_MOUNT_ROOT}/${vgName}`;
+}
+
+/** Removes a VG's brick mount directory if it is empty; a missing one is fine. */
+export function removeVgMountDirArgs(vgName: string): string[] {
+    return ["rm", "-d", "-f", vgMountDir(vgName)];
+}
+
 export function pvremoveArgs(path: string): string[] {
     return ["pvremove", "-qq", path];
 }

@@ -14,6 +14,7 @@ import {
     parseSignatures,
     pvcreateArgs,
     pvremoveArgs,
+    removeVgMountDirArgs,
     pvReportArgs,
     signatureProbeArgs,
     vgcreateArgs,
@@ -140,6 +141,8 @@ async function remove(id: string, props: DeviceOutputs): Promise<void> {
     for (const pvName of pvNames) {
         await host.run(pvremoveArgs(pvName));
     }
+    // Volumes remove their bricks' directories; the VG's own directory goes with the VG.
+    await host.tryRun(removeVgMountDirArgs(id));
 }
 
 // `delete` is a reserved word: export the function under the provider method's name.

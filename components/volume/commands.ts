@@ -7,7 +7,7 @@ import { toKiB } from "../sizes";
 import type { Durability } from "../placement";
 
 /** Where heketi mounts bricks; kept so heketi-made bricks and ours share one layout. */
-export const BRICK_MOUNT_ROOT = "/var/lib/heketi/mounts";
+import { vgMountDir } from "../device/commands";
 export const BRICK_MOUNT_OPTIONS = "rw,inode64,noatime,nouuid";
 
 /**
@@ -27,7 +27,7 @@ export interface BrickLocation {
 export const thinPoolName = (brick: BrickLocation): string => `tp_${brick.id}`;
 export const brickLvName = (brick: BrickLocation): string => `brick_${brick.id}`;
 export const brickDevice = (brick: BrickLocation): string => `/dev/mapper/${brick.vgName}-${brickLvName(brick)}`;
-export const brickMount = (brick: BrickLocation): string => `${BRICK_MOUNT_ROOT}/${brick.vgName}/${brickLvName(brick)}`;
+export const brickMount = (brick: BrickLocation): string => `${vgMountDir(brick.vgName)}/${brickLvName(brick)}`;
 /** The directory gluster serves: a subdirectory, so an unmounted brick is never mistaken for the brick. */
 export const brickPath = (brick: BrickLocation): string => `${brickMount(brick)}/brick`;
 

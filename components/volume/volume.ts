@@ -70,8 +70,9 @@ export function defaultVolumeName(resourceName: string): string {
 }
 
 function topologyOf(cluster: GlusterVolumeArgs["cluster"]): pulumi.Input<ClusterTopology> {
-    // A GlusterCluster is a resource object, never unwrapped as a whole: take its topology output.
-    if (typeof cluster === "object" && cluster !== null && !pulumi.Output.isInstance(cluster) && "topology" in cluster && !("nodes" in cluster)) {
+    // A GlusterCluster is a resource, never passed as a value: take its topology output. A plain
+    // topology (e.g. a cluster stack's output) has no `topology` property of its own.
+    if (pulumi.Resource.isInstance(cluster) || (typeof cluster === "object" && cluster !== null && !pulumi.Output.isInstance(cluster) && "topology" in cluster)) {
         return (cluster as ClusterWithTopology).topology;
     }
     return cluster as pulumi.Input<ClusterTopology>;

@@ -3,16 +3,14 @@
 // passphrase-encrypted secrets. Every operation returns the engine events it produced.
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { constants as fsConstants } from "node:fs";
-import { access, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import * as auto from "@pulumi/pulumi/automation";
+import { inlineStack } from "../../stacks/engine";
 
-export const repoRoot = path.resolve(__dirname, "../../..");
-const toolchainDir = path.join(repoRoot, ".toolchain");
-const toolchainBin = path.join(toolchainDir, "bin");
+export { repoRoot } from "../../stacks/engine";
 
 /**
  * A program run inline by the Automation API, which hosts it in this process: the Node.js language
@@ -139,36 +137,15 @@ export class EngineStack {
     }
 
     static async create(program: EngineProgram, options: EngineStackOptions = {}): Promise<EngineStack> {
-        const pulumiCommand = await toolchainCommand();
         const tempDir = await mkdtemp(path.join(tmpdir(), "pulumi-gluster-engine-"));
         try {
-            const workspaceDir = path.join(tempDir, "workspace");
-            const backendDir = path.join(tempDir, "backend");
-            const pulumiHome = path.join(tempDir, "home");
-            await Promise.all([workspaceDir, backendDir, pulumiHome].map((dir) => mkdir(dir)));
-            const cliEnv = {
-                PULUMI_HOME: pulumiHome,
-                PULUMI_BACKEND_URL: `file://${backendDir}`,
-                PULUMI_CONFIG_PASSPHRASE: randomBytes(16).toString("hex"),
-                PULUMI_SKIP_UPDATE_CHECK: "true",
-                PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-                // The CLI finds the dynamic provider plugin on PATH; it runs `node`, which must be the
-                // Node 22 the SDK needs.
-                PATH: [toolchainBin, path.join(repoRoot, "node_modules/.bin"), process.env.PATH].join(path.delimiter),
-            };
-            const workspaceOptions: auto.LocalWorkspaceOptions = {
-                workDir: workspaceDir,
-                pulumiCommand,
-                secretsProvider: "passphrase",
-                envVars: cliEnv,
-            };
-            const stackName = options.stackName ?? "test";
-            const stack = await auto.LocalWorkspace.createOrSelectStack(
-                { stackName, projectName: program.projectName, program: program.program },
-                // The engine starts plugins in the directory of `main`: from the repository, the
-                // dynamic provider finds @pulumi/pulumi and pulumi-gluster.
-                { ...workspaceOptions, projectSettings: { name: program.projectName, runtime: "nodejs", main: repoRoot } },
-            );
+            const { stack, cliEnv } = await inlineStack({
+                stackName: options.stackName ?? "test",
+                projectName: program.projectName,
+                program: program.program,
+                stateDir: tempDir,
+                passphrase: randomBytes(16).toString("hex"),
+            });
             const engineStack = new EngineStack(stack, tempDir, cliEnv);
             await engineStack.setConfig(options.config ?? {}, options.secretConfig ?? {});
             return engineStack;
@@ -248,16 +225,4 @@ export class EngineStack {
             throw new EngineOperationError(operation, new EngineEvents(collected), stdout, error);
         }
     }
-}
-
-/** The CLI in .toolchain/bin, after checking that the dynamic provider host is beside it. */
-async function toolchainCommand(): Promise<auto.PulumiCommand> {
-    for (const tool of ["pulumi", "pulumi-resource-pulumi-nodejs"]) {
-        try {
-            await access(path.join(toolchainBin, tool), fsConstants.X_OK);
-        } catch {
-            throw new Error(`${path.join(toolchainBin, tool)} is missing: build the Pulumi toolchain with 'npm run toolchain'`);
-        }
-    }
-    return auto.PulumiCommand.get({ root: toolchainDir });
 }

@@ -5,6 +5,7 @@
 #   lab.sh down                                                stop every node, remove it all
 #   lab.sh node kill|stop|start NAME                           power cut, clean stop, boot
 #   lab.sh status                                              one line per node
+#   lab.sh exec CMD...                                         run CMD inside the lab's namespace
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 labdir="$repo/.lab"
@@ -211,5 +212,9 @@ case ${1:-} in
   down) cmd_down ;;
   node) shift; cmd_node "$@" ;;
   status) cmd_status ;;
-  *) die "usage: lab.sh up|down|node|status" ;;
+  exec)
+    shift
+    [ -f "$labdir/lab.json" ] || die "the lab is not up: run 'npm run lab:up' first"
+    exec ip netns exec "$netns" "$@" ;;
+  *) die "usage: lab.sh up|down|node|status|exec" ;;
 esac

@@ -5,34 +5,12 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { SshExecutor, SshTarget } from "../../components/remote";
+import { repoRoot } from "../../stacks/engine";
+import type { LabNode } from "../../stacks/lab/lab";
 
-export const repoRoot = path.resolve(__dirname, "../../..");
 const labScript = path.join(repoRoot, "test/lab/lab.sh");
 
-export interface LabNode {
-    name: string;
-    host: string;
-    port: number;
-    user: string;
-    privateKeyPath: string;
-    hostKey: string;
-    zone: number;
-    devices: string[];
-}
-
-export interface Lab {
-    netns: string;
-    nodes: LabNode[];
-}
-
-export function loadLab(): Lab {
-    const file = path.join(repoRoot, ".lab/lab.json");
-    try {
-        return JSON.parse(readFileSync(file, "utf8")) as Lab;
-    } catch (e) {
-        throw new Error(`no lab description at ${file} (${(e as Error).message}): run 'npm run lab:up' first`);
-    }
-}
+export { Lab, LabNode, loadLab } from "../../stacks/lab/lab";
 
 export function labTarget(node: LabNode, overrides: Partial<SshTarget> = {}): SshTarget {
     return {
