@@ -15,7 +15,7 @@ export interface InlineStackArgs {
     stackName: string;
     projectName: string;
     program: auto.PulumiFn;
-    /** Holds the workspace, the file backend and PULUMI_HOME; created if missing. */
+    /** Holds the file backend, PULUMI_HOME and one workspace per project; created if missing. */
     stateDir: string;
     /** Encrypts the stack's secrets. */
     passphrase: string;
@@ -30,7 +30,8 @@ export interface InlineStack {
 
 export async function inlineStack(args: InlineStackArgs): Promise<InlineStack> {
     const pulumiCommand = await toolchainCommand();
-    const workspaceDir = path.join(args.stateDir, "workspace");
+    // Projects sharing a backend each need a workspace: the CLI writes Pulumi.yaml there.
+    const workspaceDir = path.join(args.stateDir, "workspaces", args.projectName);
     const backendDir = path.join(args.stateDir, "backend");
     const pulumiHome = path.join(args.stateDir, "home");
     await Promise.all([workspaceDir, backendDir, pulumiHome].map((dir) => mkdir(dir, { recursive: true })));

@@ -28,6 +28,11 @@ export interface EngineStackOptions {
     config?: Record<string, string>;
     /** Config stored encrypted. */
     secretConfig?: Record<string, string>;
+    /**
+     * Keep state in that stack's backend, with its passphrase, so each can read the other with a
+     * StackReference; the backend goes when that stack is disposed.
+     */
+    sameBackendAs?: EngineStack;
 }
 
 /** One step the engine took (or, in a preview, would take) on one resource. */
@@ -125,10 +130,12 @@ export class EngineOperationError extends Error {
 export class EngineStack {
     private constructor(
         readonly stack: auto.Stack,
-        /** Holds the backend, PULUMI_HOME and the workspace; removed by dispose(). */
+        /** Holds the backend, PULUMI_HOME and the workspaces; removed by the dispose() of the stack that made it. */
         readonly tempDir: string,
+        private readonly passphrase: string,
         /** What the CLI needs beyond this process's environment. */
         private readonly cliEnv: Record<string, string>,
+        private readonly ownsTempDir: boolean,
     ) {}
 
     /** The file backend's directory, to inspect what the engine stored. */
@@ -137,20 +144,24 @@ export class EngineStack {
     }
 
     static async create(program: EngineProgram, options: EngineStackOptions = {}): Promise<EngineStack> {
-        const tempDir = await mkdtemp(path.join(tmpdir(), "pulumi-gluster-engine-"));
+        const shared = options.sameBackendAs;
+        const tempDir = shared?.tempDir ?? (await mkdtemp(path.join(tmpdir(), "pulumi-gluster-engine-")));
+        const passphrase = shared?.passphrase ?? randomBytes(16).toString("hex");
         try {
             const { stack, cliEnv } = await inlineStack({
                 stackName: options.stackName ?? "test",
                 projectName: program.projectName,
                 program: program.program,
                 stateDir: tempDir,
-                passphrase: randomBytes(16).toString("hex"),
+                passphrase,
             });
-            const engineStack = new EngineStack(stack, tempDir, cliEnv);
+            const engineStack = new EngineStack(stack, tempDir, passphrase, cliEnv, !shared);
             await engineStack.setConfig(options.config ?? {}, options.secretConfig ?? {});
             return engineStack;
         } catch (error) {
-            await rm(tempDir, { recursive: true, force: true });
+            if (!shared) {
+                await rm(tempDir, { recursive: true, force: true });
+            }
             throw error;
         }
     }
@@ -202,12 +213,14 @@ export class EngineStack {
         return this.stack.outputs();
     }
 
-    /** Removes the stack (with whatever resources its state still holds) and every temporary directory. */
+    /** Removes the stack (with whatever resources its state still holds) and the temporary directory it made. */
     async dispose(): Promise<void> {
         try {
             await this.stack.workspace.removeStack(this.stack.name, { force: true });
         } finally {
-            await rm(this.tempDir, { recursive: true, force: true });
+            if (this.ownsTempDir) {
+                await rm(this.tempDir, { recursive: true, force: true });
+            }
         }
     }
 
