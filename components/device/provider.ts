@@ -4,7 +4,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { SshConnection } from "../cluster/topology";
 import type { ValidationFailure } from "../placement/validation";
 import { lvsArgs, parseLvs, parseVgs, type SshExecutor, vgsArgs, type VolumeGroup } from "../remote";
-import { nodeExecutor } from "../node/pool";
+import { connectionExecutor } from "../cluster/connection";
 import { validateConnection, validateHost, validateNodeName } from "../node/validation";
 import {
     blockDeviceTestArgs,
@@ -149,7 +149,7 @@ async function remove(id: string, props: DeviceOutputs): Promise<void> {
 export { remove as delete };
 
 function deviceHost(inputs: DeviceInputs): SshExecutor {
-    return nodeExecutor(inputs.nodeName, inputs.manageHost, inputs.connection);
+    return connectionExecutor(inputs.nodeName, inputs.manageHost, inputs.connection);
 }
 
 /** Refuses a device with any signature, unless destroyData allows wiping it. */

@@ -1,20 +1,7 @@
 // Talking to glusterd on a node over SSH: the pool as a node sees it, volumes, and waiting for a
 // probed node to settle. Used by the node provider; every message names the host.
-import { type CliOutput, GlusterError, type GlusterPeer, type GlusterVolumeInfo, parseCliOutput, parsePeerStatus, parseVolumeInfo, RemoteCommandError, SshConnectionError, SshExecutor, volumeInfoArgs } from "../remote";
-import type { SshConnection } from "../cluster/topology";
+import { type CliOutput, GlusterError, type GlusterPeer, type GlusterVolumeInfo, parseCliOutput, parsePeerStatus, parseVolumeInfo, RemoteCommandError, SshConnectionError, type SshExecutor, volumeInfoArgs } from "../remote";
 import { joinProblems, poolListArgs } from "./commands";
-
-/** The shared executor for one node; messages name it "n1 (10.0.0.11)". */
-export function nodeExecutor(nodeName: string, host: string, connection: SshConnection): SshExecutor {
-    return new SshExecutor({
-        name: nodeName,
-        host,
-        user: connection.user,
-        port: connection.port,
-        privateKey: connection.privateKey,
-        hostKey: connection.hostKey,
-    });
-}
 
 /** Runs a gluster `--xml` command; a failure reported in the XML becomes an error naming the host. */
 export function runGluster(host: SshExecutor, argv: readonly string[]): Promise<CliOutput> {

@@ -5,7 +5,8 @@ import type { SshConnection } from "../cluster/topology";
 import { withGlusterRetry } from "../remote";
 import type { ValidationFailure } from "../placement/validation";
 import { bricksOnNode, describePeer, isNotInPoolError, localUuid, peerDetachArgs, peerProbeArgs, remotePeers } from "./commands";
-import { nodeExecutor, poolSeenBy, runGluster, volumesSeenBy, waitForJoin } from "./pool";
+import { connectionExecutor } from "../cluster/connection";
+import { poolSeenBy, runGluster, volumesSeenBy, waitForJoin } from "./pool";
 import { fieldPath, isRecord, isUnknownInput, validateConnection, validateHost, validateNodeName } from "./validation";
 
 /** Bumped whenever the shape of the outputs changes; diff turns an old version into an update. */
@@ -83,7 +84,7 @@ export async function diff(_id: string, olds: NodeOutputs, news: NodeInputs): Pr
 }
 
 export async function create(inputs: NodeInputs): Promise<pulumi.dynamic.CreateResult<NodeOutputs>> {
-    const node = nodeExecutor(inputs.nodeName, inputs.manageHost, inputs.connection);
+    const node = connectionExecutor(inputs.nodeName, inputs.manageHost, inputs.connection);
     const ownPool = await poolSeenBy(node);
     const uuid = localUuid(ownPool);
     if (inputs.probeFrom) {
@@ -108,7 +109,7 @@ export async function create(inputs: NodeInputs): Promise<pulumi.dynamic.CreateR
 export async function read(id: string, props: NodeOutputs): Promise<pulumi.dynamic.ReadResult<NodeOutputs>> {
     // The pool is the source of truth: a node the member no longer lists has left it. A first
     // node is its own pool; it is gone only if glusterd now has another identity (reinstalled).
-    const observer = props.probeFrom ? memberExecutor(props.probeFrom) : nodeExecutor(props.nodeName, props.manageHost, props.connection);
+    const observer = props.probeFrom ? memberExecutor(props.probeFrom) : connectionExecutor(props.nodeName, props.manageHost, props.connection);
     const pool = await poolSeenBy(observer);
     const present = props.probeFrom ? pool.some((peer) => peer.uuid === id) : localUuid(pool) === id;
     if (!present) {
@@ -119,7 +120,7 @@ export async function read(id: string, props: NodeOutputs): Promise<pulumi.dynam
 
 export async function update(id: string, _olds: NodeOutputs, news: NodeInputs): Promise<pulumi.dynamic.UpdateResult<NodeOutputs>> {
     // New credentials or a new member to work through: prove they work before storing them.
-    const node = nodeExecutor(news.nodeName, news.manageHost, news.connection);
+    const node = connectionExecutor(news.nodeName, news.manageHost, news.connection);
     const uuid = localUuid(await poolSeenBy(node));
     if (uuid !== id) {
         throw new Error(`${node.label} now has gluster UUID ${uuid}, not ${id}: it is another glusterd; run 'pulumi refresh'`);
@@ -165,7 +166,7 @@ async function detachThroughMember(uuid: string, props: NodeOutputs, probeFrom: 
 }
 
 async function leaveAsFirstNode(uuid: string, props: NodeOutputs): Promise<void> {
-    const node = nodeExecutor(props.nodeName, props.manageHost, props.connection);
+    const node = connectionExecutor(props.nodeName, props.manageHost, props.connection);
     const pool = await poolSeenBy(node);
     if (localUuid(pool) !== uuid) {
         return; // glusterd was reinstalled: the node we created is gone
@@ -187,7 +188,7 @@ function refuseIfBricks(label: string, bricks: readonly string[]): void {
 }
 
 function memberExecutor(member: PoolMember) {
-    return nodeExecutor(member.nodeName, member.manageHost, member.connection);
+    return connectionExecutor(member.nodeName, member.manageHost, member.connection);
 }
 
 function outputsFor(inputs: NodeInputs, uuid: string): NodeOutputs {

@@ -4,7 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterNode, ClusterTopology } from "../cluster";
 import type { Topology, TopologyNode } from "../placement";
-import { parseVgs, SshConnectionError, SshExecutor, vgsArgs } from "../remote";
+import { connectionExecutor } from "../cluster/connection";
+import { parseVgs, SshConnectionError, type SshExecutor, vgsArgs } from "../remote";
 import { describeCause } from "./errors";
 
 export class ClusterAccess {
@@ -84,14 +85,5 @@ export class ClusterAccess {
 }
 
 function executorFor(node: ClusterNode): SshExecutor {
-    return new SshExecutor({
-        name: node.name,
-        host: node.manageHost,
-        port: node.connection.port,
-        user: node.connection.user,
-        privateKey: node.connection.privateKey,
-        hostKey: node.connection.hostKey,
-        // Command classes only ("n1 (10.0.0.1): lvcreate"); the executor masks the key anyway.
-        onLog: (message) => void pulumi.log.debug(message),
-    });
+    return connectionExecutor(node.name, node.manageHost, node.connection);
 }
