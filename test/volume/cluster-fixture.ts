@@ -68,6 +68,22 @@ async function waitForPeers(host: SshExecutor, count: number): Promise<void> {
 }
 
 /** Removes volumes, brick mounts and fstab lines, VGs, PVs and peers: blank nodes again. */
+/** Unmounts every brick, drops their fstab lines and mount directories, and removes the LVs of `vgName`. */
+export async function wipeBricks(host: SshExecutor, vgName?: string): Promise<void> {
+    const wipe = [
+        `for m in $(awk '$2 ~ "^${MOUNT_ROOT}/" {print $2}' /proc/mounts); do umount -l "$m"; done`,
+        `awk '$2 !~ "^${MOUNT_ROOT}/"' /etc/fstab > /etc/.fstab.wipe && mv /etc/.fstab.wipe /etc/fstab`,
+        `rm -rf ${MOUNT_ROOT}`,
+    ].join("\n");
+    await host.run(["sh", "-c", wipe]);
+    if (vgName !== undefined) {
+        const volumes = parseLvs((await host.run(lvsArgs([vgName]))).stdout);
+        if (volumes.length > 0) {
+            await host.run(["lvremove", "-qq", "-f", vgName]);
+        }
+    }
+}
+
 export async function wipeCluster(lab: Lab): Promise<void> {
     const hosts = lab.nodes.map((node) => labExecutor(node));
     const n1 = hosts[0];
@@ -79,12 +95,7 @@ export async function wipeCluster(lab: Lab): Promise<void> {
     await Promise.all(
         lab.nodes.map(async (node, index) => {
             const host = hosts[index];
-            const wipe = [
-                `for m in $(awk '$2 ~ "^${MOUNT_ROOT}/" {print $2}' /proc/mounts); do umount -l "$m"; done`,
-                `awk '$2 !~ "^${MOUNT_ROOT}/"' /etc/fstab > /etc/.fstab.wipe && mv /etc/.fstab.wipe /etc/fstab`,
-                `rm -rf ${MOUNT_ROOT}`,
-            ].join("\n");
-            await host.run(["sh", "-c", wipe]);
+            await wipeBricks(host);
             const groups = parseVgs((await host.run(vgsArgs())).stdout);
             for (const group of groups) {
                 await host.run(["vgremove", "-qq", "-f", group.vgName]);

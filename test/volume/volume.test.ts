@@ -1,14 +1,14 @@
 // GlusterVolume through the real Pulumi engine on the lab's storage hosts: the whole life of a
-// replica 3 volume, checked on the hosts and through a FUSE mount, preview-time validation, and a
-// create that fails half way and must leave nothing behind.
+// replica 3 volume, checked on the hosts and through a FUSE mount, preview-time validation, and
+// creates that fail half way (a conflicting LV, a node losing power) and must leave nothing behind.
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterTopology } from "../../components/cluster";
-import { closeAll, glusterArgs, parseVolumeInfo, type SshExecutor } from "../../components/remote";
+import { closeAll, glusterArgs, lvsArgs, parseLvs, parseVolumeInfo, type SshExecutor } from "../../components/remote";
 import { brickId, brickMount, fstabLine, GlusterVolume, type GlusterVolumeArgs, type VolumeBrick } from "../../components/volume";
 import { EngineOperationError, EngineStack } from "../engine/automation";
-import { type Lab, loadLab } from "../lab/lab";
-import { glusterVolumes, leftovers, prepareCluster, runLocal, wipeCluster, type LabCluster } from "./cluster-fixture";
+import { type Lab, labNode, loadLab } from "../lab/lab";
+import { glusterVolumes, leftovers, prepareCluster, runLocal, wipeBricks, wipeCluster, type LabCluster } from "./cluster-fixture";
 
 const VOLUME_TYPE = "pulumi-nodejs:dynamic/gluster/volume:Volume";
 
@@ -225,6 +225,43 @@ describe("volume: GlusterVolume on the lab through the real engine", function ()
             console.log(`      destroy of a 6-brick volume: ${((performance.now() - started) / 1000).toFixed(1)} s`);
             await assertNothingLeft(cluster, "web");
         });
+    });
+
+    it("fails clearly when a node loses power mid-create, leaving nothing on the surviving nodes", async function () {
+        const victim = lab.nodes[2];
+        const victimVg = cluster.vgNames.get(victim.name)!;
+        const engine = await volumeStack(cluster.topology, "cut", () => ({ size: "1Gi", durability: { type: "replicate", replica: 3 } }));
+        try {
+            const outcome = engine.up().then(
+                () => undefined,
+                (error: unknown) => error,
+            );
+            // Pull the plug once the victim's brick is under way (its thin pool exists).
+            const victimHost = cluster.hosts.get(victim.name)!;
+            for (let attempt = 0; ; attempt++) {
+                assert.ok(attempt < 240, `no brick was started on ${victim.name}`);
+                if (parseLvs((await victimHost.run(lvsArgs([victimVg]))).stdout).length > 0) {
+                    break;
+                }
+                await new Promise((resolve) => setTimeout(resolve, 250));
+            }
+            await labNode("kill", victim.name);
+            const error = await outcome;
+            assert.ok(error instanceof EngineOperationError, `up failed: ${error}`);
+            assert.match(error.message, new RegExp(`creating volume 'cut' failed: ${victim.name} \\(${victim.host.replace(/\./g, "\\.")}\\)`));
+            for (const node of lab.nodes.filter((node) => node !== victim)) {
+                const host = cluster.hosts.get(node.name)!;
+                assert.deepEqual(await leftovers(host, cluster.vgNames.get(node.name)!), { lvs: [], mounts: [], fstabLines: [], mountDirs: [] }, `${node.name} has leftovers`);
+                assert.ok(!(await glusterVolumes(host)).includes("cut"), `${node.name} lists volume cut`);
+            }
+        } finally {
+            await labNode("start", victim.name);
+            // The pooled connection to the victim died with it.
+            await closeAll();
+            // What the victim had made before the power cut, remounted from fstab at boot.
+            await wipeBricks(cluster.hosts.get(victim.name)!, victimVg);
+            await engine.dispose();
+        }
     });
 
     it("removes everything when brick creation fails on one host, naming host and step", async function () {
