@@ -1,7 +1,7 @@
 // GlusterCluster's argument checks: every failure names its field, e.g. "nodes[0].devices[1].path".
 // Values not known yet (Outputs) are skipped; the cluster checks them again once they resolve.
 import { duplicateDevicePaths, validateDestroyData, validateDevicePath, validateTags } from "../device/validation";
-import { isRecord, isUnknownInput, quoteValue, validateConnection, validateHost, validateNodeName } from "../node/validation";
+import { firstRepeats, isRecord, isUnknownInput, quoteValue, validateConnection, validateHost, validateNodeName } from "../node/validation";
 import { validateZoneChecking, type ValidationFailure } from "../placement/validation";
 
 export function validateClusterArgs(args: unknown): ValidationFailure[] {
@@ -69,17 +69,9 @@ function validateZone(zone: unknown, property: string): ValidationFailure[] {
 
 /** A failure for each node repeating an earlier node's `field`. */
 function repeatedValues(nodes: readonly unknown[], field: "name" | "storageHost"): ValidationFailure[] {
-    const firstIndex = new Map<string, number>();
-    return nodes.flatMap((node, index): ValidationFailure[] => {
-        const value = isRecord(node) ? node[field] : undefined;
-        if (typeof value !== "string") {
-            return [];
-        }
-        const first = firstIndex.get(value);
-        if (first === undefined) {
-            firstIndex.set(value, index);
-            return [];
-        }
-        return [{ property: `nodes[${index}].${field}`, reason: `${quoteValue(value)} is already used by nodes[${first}]; each node needs its own` }];
-    });
+    const values = nodes.map((node) => (isRecord(node) ? node[field] : undefined));
+    return firstRepeats(values).map(({ value, index, first }) => ({
+        property: `nodes[${index}].${field}`,
+        reason: `${quoteValue(value)} is already used by nodes[${first}]; each node needs its own`,
+    }));
 }

@@ -5,6 +5,7 @@ import type { SshConnection } from "../cluster/topology";
 import type { ValidationFailure } from "../placement/validation";
 import { lvsArgs, parseLvs, parseVgs, type SshExecutor, vgsArgs, type VolumeGroup } from "../remote";
 import { connectionExecutor } from "../cluster/connection";
+import { inputDiff } from "../dynamic/diff";
 import { validateConnection, validateHost, validateNodeName } from "../node/validation";
 import {
     blockDeviceTestArgs,
@@ -67,14 +68,8 @@ export async function check(_olds: DeviceInputs, news: DeviceInputs): Promise<pu
 }
 
 export async function diff(_id: string, olds: DeviceOutputs, news: DeviceInputs): Promise<pulumi.dynamic.DiffResult> {
-    const changed = (key: keyof DeviceInputs) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]);
-    const replaces = REPLACING_INPUTS.filter(changed);
-    return {
-        changes: replaces.length > 0 || UPDATABLE_INPUTS.some(changed) || olds.stateVersion !== DEVICE_STATE_VERSION,
-        replaces,
-        // A new VG on the same disk needs the old one gone first.
-        deleteBeforeReplace: true,
-    };
+    // Replacing keeps deleteBeforeReplace: a new VG on the same disk needs the old one gone first.
+    return inputDiff<DeviceInputs>(olds, news, { replacing: REPLACING_INPUTS, updatable: UPDATABLE_INPUTS, stateVersion: DEVICE_STATE_VERSION });
 }
 
 export async function create(inputs: DeviceInputs): Promise<pulumi.dynamic.CreateResult<DeviceOutputs>> {

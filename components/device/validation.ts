@@ -1,6 +1,6 @@
 // Input checks for devices, shared by the device resource's `check` and GlusterCluster.
 import type { ValidationFailure } from "../placement/validation";
-import { isRecord, isUnknownInput, quoteValue } from "../node/validation";
+import { firstRepeats, isRecord, isUnknownInput, quoteValue } from "../node/validation";
 
 /** An absolute, normalized device path such as "/dev/sdb" or "/dev/disk/by-id/…". */
 export function validateDevicePath(value: unknown, property: string): ValidationFailure[] {
@@ -45,16 +45,8 @@ export function validateDestroyData(value: unknown, property: string): Validatio
 
 /** One failure per repeated path of one node; `property(i)` names the i-th device's path field. */
 export function duplicateDevicePaths(paths: readonly unknown[], property: (index: number) => string): ValidationFailure[] {
-    const firstIndex = new Map<string, number>();
-    return paths.flatMap((path, index): ValidationFailure[] => {
-        if (typeof path !== "string") {
-            return [];
-        }
-        const first = firstIndex.get(path);
-        if (first === undefined) {
-            firstIndex.set(path, index);
-            return [];
-        }
-        return [{ property: property(index), reason: `${quoteValue(path)} is listed twice on this node (also as ${property(first)})` }];
-    });
+    return firstRepeats(paths).map(({ value, index, first }) => ({
+        property: property(index),
+        reason: `${quoteValue(value)} is listed twice on this node (also as ${property(first)})`,
+    }));
 }

@@ -1,1 +1,2 @@
 export * from "./shim";
+export * from "./diff";

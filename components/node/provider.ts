@@ -6,6 +6,7 @@ import { withGlusterRetry } from "../remote";
 import type { ValidationFailure } from "../placement/validation";
 import { bricksOnNode, describePeer, isNotInPoolError, localUuid, peerDetachArgs, peerProbeArgs, remotePeers } from "./commands";
 import { connectionExecutor } from "../cluster/connection";
+import { inputDiff } from "../dynamic/diff";
 import { poolSeenBy, runGluster, volumesSeenBy, waitForJoin } from "./pool";
 import { fieldPath, isRecord, isUnknownInput, validateConnection, validateHost, validateNodeName } from "./validation";
 
@@ -73,14 +74,9 @@ export async function check(_olds: NodeInputs, news: NodeInputs): Promise<pulumi
 }
 
 export async function diff(_id: string, olds: NodeOutputs, news: NodeInputs): Promise<pulumi.dynamic.DiffResult> {
-    const changed = (key: keyof NodeInputs) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]);
-    const replaces = REPLACING_INPUTS.filter(changed);
-    return {
-        changes: replaces.length > 0 || UPDATABLE_INPUTS.some(changed) || olds.stateVersion !== NODE_STATE_VERSION,
-        replaces,
-        // The replacement is usually the same machine under a new address: detach it first.
-        deleteBeforeReplace: true,
-    };
+    // Replacing keeps deleteBeforeReplace: the replacement is usually the same machine under a new
+    // address, so it is detached first.
+    return inputDiff<NodeInputs>(olds, news, { replacing: REPLACING_INPUTS, updatable: UPDATABLE_INPUTS, stateVersion: NODE_STATE_VERSION });
 }
 
 export async function create(inputs: NodeInputs): Promise<pulumi.dynamic.CreateResult<NodeOutputs>> {

@@ -86,3 +86,19 @@ export function validateConnection(value: unknown, property: string): Validation
 export function quoteValue(value: unknown): string {
     return value === undefined ? "undefined" : JSON.stringify(value);
 }
+
+/** Each value (at `index`) that already stood earlier in the list (at `first`). */
+export function firstRepeats(values: readonly unknown[]): Array<{ value: string; index: number; first: number }> {
+    const firstIndex = new Map<string, number>();
+    return values.flatMap((value, index) => {
+        if (typeof value !== "string") {
+            return [];
+        }
+        const first = firstIndex.get(value);
+        if (first === undefined) {
+            firstIndex.set(value, index);
+            return [];
+        }
+        return [{ value, index, first }];
+    });
+}
