@@ -6,3 +6,4 @@ export * from "./cluster";
 export * from "./node";
 export * from "./device";
 export * from "./volume";
+export * from "./kubernetes";

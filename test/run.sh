@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (npm test): unit tests, then everything that needs the lab and the real Pulumi
-# engine. Boots the lab if it is not up and, in that case, takes it down again at the end.
+# engine. Boots the lab and the test API server if they are not up and, in that case, takes them
+# down again at the end.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -10,9 +11,18 @@ started_lab=0
 if ! [ -f .lab/lab.json ] || bash test/lab/lab.sh status | grep -q stopped; then
   started_lab=1
 fi
-cleanup() { [ $started_lab = 1 ] && bash test/lab/lab.sh down; }
+started_k8s=0
+cleanup() {
+  if [ $started_k8s = 1 ]; then bash test/k8s/k8s.sh down; fi
+  if [ $started_lab = 1 ]; then bash test/lab/lab.sh down; fi
+}
 trap cleanup EXIT
 bash test/lab/lab.sh up
+# The Kubernetes API server for the kubernetes tests, inside the lab's namespace.
+if ! bash test/k8s/k8s.sh status >/dev/null 2>&1; then
+  started_k8s=1
+  bash test/k8s/k8s.sh up
+fi
 
 netns=$(node -p 'require("./.lab/lab.json").netns')
 export PATH="$repo/.toolchain/bin:$repo/node_modules/.bin:$PATH"

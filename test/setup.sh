@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine of this project's kind: Debian packages for the lab, npm packages,
-# the Pulumi toolchain (built from Go modules, cached outside the tree), and the compiled code.
+# the Pulumi toolchain and the test Kubernetes control plane (built from Go modules, cached outside
+# the tree), and the compiled code.
 # Safe to run again: each step skips what is already there.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 log() { printf '[setup] %s\n' "$*"; }
 
-# The lab's storage nodes are user-mode Linux guests that run the host's own binaries.
+# The lab's storage nodes are user-mode Linux guests that run the host's own binaries; the test
+# API server needs openssl (its certificates) and curl (its readiness checks).
 packages=(user-mode-linux uml-utilities glusterfs-server glusterfs-client lvm2 thin-provisioning-tools
-  xfsprogs openssh-server openssh-client udev kmod iproute2 ethtool e2fsprogs psmisc attr)
+  xfsprogs openssh-server openssh-client udev kmod iproute2 ethtool e2fsprogs psmisc attr openssl curl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -3,8 +3,8 @@
 // volume groups once the node is in. Its `topology` output is what volumes consume.
 import * as pulumi from "@pulumi/pulumi";
 import { GlusterDevice } from "../device/device";
+import { GlusterBootstrap } from "../node/bootstrap";
 import { GlusterNode, type SshConnectionArgs } from "../node/node";
-import { formatSize } from "../sizes";
 import type { ClusterTopology } from "./topology";
 import type { ValidationFailure } from "../placement/validation";
 import { formatFailures, validateClusterArgs } from "./validation";
@@ -31,6 +31,8 @@ export interface GlusterClusterNodeArgs {
     readonly connection: pulumi.Input<SshConnectionArgs>;
     /** The node's block devices for bricks (may be empty). */
     readonly devices: readonly GlusterClusterDeviceArgs[];
+    /** Prepare a bare Debian/RHEL-family host first: packages, glusterd, dm_thin_pool, mount root. Default false. */
+    readonly bootstrap?: boolean;
 }
 
 export interface GlusterClusterArgs {
@@ -82,6 +84,9 @@ export class GlusterCluster extends pulumi.ComponentResource {
     }
 
     private node(clusterName: string, spec: GlusterClusterNodeArgs, probeFrom: { member: GlusterClusterNodeArgs; node: GlusterNode } | undefined): GlusterNode {
+        const bootstrap = spec.bootstrap
+            ? [new GlusterBootstrap(`${clusterName}-${spec.name}-bootstrap`, { nodeName: spec.name, manageHost: spec.manageHost, connection: spec.connection }, { parent: this })]
+            : [];
         const node = new GlusterNode(
             `${clusterName}-${spec.name}`,
             {
@@ -96,11 +101,8 @@ export class GlusterCluster extends pulumi.ComponentResource {
                     connection: probeFrom.member.connection,
                 },
             },
-            { parent: this, dependsOn: probeFrom ? [probeFrom.node] : [] },
+            { parent: this, dependsOn: [...bootstrap, ...(probeFrom ? [probeFrom.node] : [])] },
         );
-        if (!pulumi.runtime.isDryRun()) {
-            node.uuid.apply((uuid) => pulumi.log.info(`${spec.name}: in the gluster pool as ${uuid}`, node));
-        }
         return node;
     }
 
@@ -118,11 +120,6 @@ export class GlusterCluster extends pulumi.ComponentResource {
             // Devices of one node wait for it; devices of different nodes proceed in parallel.
             { parent: this, dependsOn: [node] },
         );
-        if (!pulumi.runtime.isDryRun()) {
-            pulumi.all([resource.vgName, resource.sizeBytes]).apply(([vgName, sizeBytes]) =>
-                pulumi.log.info(`${spec.name}: ${device.path} is volume group ${vgName} (${formatSize(sizeBytes)})`, resource),
-            );
-        }
         return resource;
     }
 

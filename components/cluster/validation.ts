@@ -38,6 +38,9 @@ function validateNode(node: unknown, property: string): ValidationFailure[] {
         ...validateZone(node.zone, `${property}.zone`),
         ...validateConnection(node.connection, `${property}.connection`),
     ];
+    if (node.bootstrap !== undefined && typeof node.bootstrap !== "boolean") {
+        failures.push({ property: `${property}.bootstrap`, reason: `expected true or false, got ${JSON.stringify(node.bootstrap)}` });
+    }
     const { devices } = node;
     if (!Array.isArray(devices)) {
         failures.push({ property: `${property}.devices`, reason: "expected a list of devices, e.g. [{ path: \"/dev/sdb\" }] (it may be empty)" });

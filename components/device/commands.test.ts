@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
     blockDeviceTestArgs,
     deviceHoldsDataMessage,
+    flushDeviceArgs,
     isVgNotFound,
     parsePvReport,
     parseSignatures,
@@ -55,6 +56,7 @@ describe("device: LVM and wipefs commands", () => {
     it("builds heketi's exact LVM commands", () => {
         assert.deepEqual(pvcreateArgs("/dev/ubdb"), ["pvcreate", "-qq", "--metadatasize=128M", "--dataalignment=256K", "/dev/ubdb"]);
         assert.deepEqual(vgcreateArgs("vg_93d9887353667f2c", "/dev/ubdb"), ["vgcreate", "-qq", "--physicalextentsize=4M", "--autobackup=n", "vg_93d9887353667f2c", "/dev/ubdb"]);
+        assert.deepEqual(flushDeviceArgs("/dev/ubdb"), ["sync", "/dev/ubdb"]);
         assert.deepEqual(vgremoveArgs("vg_93d9887353667f2c"), ["vgremove", "-qq", "vg_93d9887353667f2c"]);
         assert.deepEqual(pvremoveArgs("/dev/ubdb"), ["pvremove", "-qq", "/dev/ubdb"]);
         assert.deepEqual(removeVgMountDirArgs("vg_93d9887353667f2c"), ["rm", "-d", "-f", "/var/lib/heketi/mounts/vg_93d9887353667f2c"]);

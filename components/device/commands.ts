@@ -35,6 +35,14 @@ export function vgcreateArgs(vgName: string, path: string): string[] {
     return ["vgcreate", "-qq", "--physicalextentsize=4M", "--autobackup=n", vgName, path];
 }
 
+/**
+ * fsync of the block device: the new PV label and VG metadata reach stable storage (the disk's
+ * write cache included) before the device is reported ready.
+ */
+export function flushDeviceArgs(path: string): string[] {
+    return ["sync", path];
+}
+
 export function vgremoveArgs(vgName: string): string[] {
     return ["vgremove", "-qq", vgName];
 }

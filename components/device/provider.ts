@@ -1,6 +1,7 @@
 // The GlusterDevice dynamic provider: a block device on a node turned into one LVM volume group
 // for bricks. Loaded by name through the shim in device.ts, inside the dynamic provider process.
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import { formatSize } from "../sizes";
 import type { SshConnection } from "../cluster/topology";
 import type { ValidationFailure } from "../placement/validation";
 import { lvsArgs, parseLvs, parseVgs, type SshExecutor, vgsArgs, type VolumeGroup } from "../remote";
@@ -10,6 +11,7 @@ import { validateConnection, validateHost, validateNodeName } from "../node/vali
 import {
     blockDeviceTestArgs,
     deviceHoldsDataMessage,
+    flushDeviceArgs,
     isVgNotFound,
     parsePvReport,
     parseSignatures,
@@ -90,11 +92,13 @@ export async function create(inputs: DeviceInputs): Promise<pulumi.dynamic.Creat
             await host.tryRun(pvremoveArgs(path));
             throw error;
         }
+        await host.run(flushDeviceArgs(path));
     }
     const group = await volumeGroup(host, vgName);
     if (!group) {
         throw new Error(`${host.label}: volume group ${vgName} on ${path} vanished right after it was created`);
     }
+    void pulumi.log.info(`${host.label}: ${path} is volume group ${vgName} (${formatSize(group.vgSize)})${pv?.vgName === vgName ? ", adopted" : ""}`);
     return { id: vgName, outs: await outputsFor(host, inputs, group) };
 }
 

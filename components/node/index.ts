@@ -1,2 +1,4 @@
 export * from "./node";
 export * from "./commands";
+export * from "./bootstrap";
+export * from "./bootstrap-commands";

@@ -1,6 +1,6 @@
 // The GlusterNode dynamic provider: a storage host that answers over SSH and is a member of the
 // gluster pool. Loaded by name through the shim in node.ts, inside the dynamic provider process.
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { SshConnection } from "../cluster/topology";
 import { withGlusterRetry } from "../remote";
 import type { ValidationFailure } from "../placement/validation";
@@ -99,6 +99,7 @@ export async function create(inputs: NodeInputs): Promise<pulumi.dynamic.CreateR
         }
         await waitForJoin(member, node, uuid, JOIN_TIMEOUT_MS);
     }
+    void pulumi.log.info(`${node.label}: in the gluster pool as ${uuid}${inputs.probeFrom ? `, probed from ${inputs.probeFrom.nodeName}` : ""}`);
     return { id: uuid, outs: outputsFor(inputs, uuid) };
 }
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { commandLine } from "./quote";
-import { GlusterError, glusterArgs, parseCliOutput, volumeInfoArgs, parsePeerStatus, parsePoolList, parseVolumeInfo, parseVolumeStatus } from "./gluster";
+import { GlusterError, glusterArgs, healComplete, healInfoArgs, parseCliOutput, parseHealInfo, parsePeerStatus, parsePoolList, parseVolumeInfo, parseVolumeStatus, volumeInfoArgs } from "./gluster";
 import { readFixture } from "./testing/fixtures";
 
 const N1 = "733b5a70-f346-4281-9ce2-166a139ccce2";
@@ -221,5 +221,37 @@ describe("parsePeerStatus / parsePoolList", () => {
             { uuid: N3, hostname: "n3", hostnames: ["n3"], connected: true, state: "Peer in Cluster" },
             { uuid: N1, hostname: "localhost", hostnames: [], connected: true, state: "" },
         ]);
+    });
+});
+
+describe("parseHealInfo", () => {
+    const brick = (host: string, vg: string, id: string) => `${host}:/var/lib/heketi/mounts/${vg}/brick_${id}/brick`;
+    const n1 = brick("10.77.0.11", "vg_93d9887353667f2c", "78a6e7e8c9c12c7e88bc108ba20d768b");
+    const n2 = brick("10.77.0.12", "vg_0f1b0dde1508a43d", "e0c7dea87719955b68298d8562af7118");
+    const n3 = brick("10.77.0.13", "vg_d7dd49ae045176b6", "fe0dc9f8c388c52e95d32fbd61079fec");
+
+    it("reads a healthy replica 3 volume: every brick connected, nothing to heal", () => {
+        const bricks = parseHealInfo(readFixture("heal-info-rep3.xml"));
+        assert.deepEqual(bricks, [n3, n1, n2].map((name) => ({ brick: name, status: "Connected", pendingEntries: 0, files: [] })));
+        assert.equal(healComplete(bricks), true);
+    });
+
+    it("reads pending entries on the live bricks and an unreachable brick while a node is down", () => {
+        const bricks = parseHealInfo(readFixture("heal-info-rep3-brick-down.xml"));
+        const pending = { status: "Connected", pendingEntries: 4, files: ["/f1", "/", "/dir", "/dir/f2"] };
+        assert.deepEqual(bricks, [
+            { brick: n3, ...pending },
+            { brick: n1, ...pending },
+            { brick: n2, status: "Transport endpoint is not connected", pendingEntries: null, files: [] },
+        ]);
+        assert.equal(healComplete(bricks), false);
+    });
+
+    it("does not call a heal with no bricks listed complete", () => {
+        assert.equal(healComplete([]), false);
+    });
+
+    it("builds the heal info command", () => {
+        assert.deepEqual(healInfoArgs("web"), ["gluster", "--mode=script", "--xml", "volume", "heal", "web", "info"]);
     });
 });

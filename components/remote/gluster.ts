@@ -13,6 +13,11 @@ export function volumeInfoArgs(volumeName?: string): string[] {
     return glusterArgs("volume", "info", ...(volumeName === undefined ? [] : [volumeName]));
 }
 
+/** `volume heal <name> info`: the entries each brick still has to heal. */
+export function healInfoArgs(volumeName: string): string[] {
+    return glusterArgs("volume", "heal", volumeName, "info");
+}
+
 /** A gluster CLI call that reported failure (opRet != 0) or printed no usable XML. */
 export class GlusterError extends Error {
     constructor(
@@ -46,6 +51,8 @@ const REPEATED_ELEMENTS = new Set([
     "cliOutput.volStatus.volumes.volume.tasks.task",
     "cliOutput.peerStatus.peer",
     "cliOutput.peerStatus.peer.hostnames.hostname",
+    "cliOutput.healInfo.bricks.brick",
+    "cliOutput.healInfo.bricks.brick.file",
 ]);
 
 const parser = new XMLParser({
@@ -189,6 +196,36 @@ function parseProcessStatus(node: XmlNode): GlusterProcessStatus {
         port: port === "N/A" ? null : toInt(port, "port"),
         pid: pid > 0 ? pid : null,
     };
+}
+
+export interface GlusterBrickHeal {
+    /** "host:/path", as gluster names the brick. */
+    brick: string;
+    /** "Connected", or why the brick could not be asked (e.g. "Transport endpoint is not connected"). */
+    status: string;
+    /** Entries waiting for heal on this brick; null when the brick could not be asked. */
+    pendingEntries: number | null;
+    /** The paths (or gfids) of those entries, as listed. */
+    files: string[];
+}
+
+/** Parses `gluster --xml volume heal <name> info` (written by glfsheal). */
+export function parseHealInfo(xml: string): GlusterBrickHeal[] {
+    const { body } = parseCliOutput(xml);
+    return elements(child(child(body, "healInfo"), "bricks")["brick"]).map((brick) => {
+        const entries = text(brick["numberOfEntries"]);
+        return {
+            brick: text(brick["name"]),
+            status: text(brick["status"]),
+            pendingEntries: entries === "-" || entries === "" ? null : toInt(entries, "numberOfEntries"),
+            files: elements(brick["file"]).map((file) => text(file)),
+        };
+    });
+}
+
+/** True when every brick answered and none has entries left to heal. */
+export function healComplete(bricks: readonly GlusterBrickHeal[]): boolean {
+    return bricks.length > 0 && bricks.every((brick) => brick.status === "Connected" && brick.pendingEntries === 0);
 }
 
 export interface GlusterPeer {

@@ -3,3 +3,4 @@ export * from "./executor";
 export * from "./retry";
 export * from "./gluster";
 export * from "./lvm";
+export * from "./fstab";

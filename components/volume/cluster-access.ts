@@ -51,6 +51,28 @@ export class ClusterAccess {
         throw new Error(`no node of the cluster is reachable: ${unreachable.join("; ")}`);
     }
 
+    /** Fails, naming them, unless every one of `nodeNames` answers: for steps that need them all. */
+    async requireReachable(nodeNames: readonly string[], doing: string): Promise<void> {
+        const names = [...new Set(nodeNames)];
+        const answers = await Promise.all(
+            names.map(async (name) => {
+                try {
+                    await this.host(name).run(["true"]);
+                    return undefined;
+                } catch (error) {
+                    if (!(error instanceof SshConnectionError)) {
+                        throw error;
+                    }
+                    return describeCause(error);
+                }
+            }),
+        );
+        const unreachable = answers.filter((answer): answer is string => answer !== undefined);
+        if (unreachable.length > 0) {
+            throw new Error(`${doing}: ${unreachable.join("; ")}; nothing was changed: bring the host back (or remove it from the cluster) and run again`);
+        }
+    }
+
     /**
      * The placement view with each VG's free space now (the hosts are the source of truth).
      * Unreachable nodes and missing VGs are left out with a warning: placement can still use the rest.

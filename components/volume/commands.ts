@@ -2,7 +2,7 @@
 // here and by heketi look the same on the hosts (and heketi's can be adopted later). Pure: no I/O.
 
 import { createHash } from "node:crypto";
-import { glusterArgs } from "../remote";
+import { fstabAddLineArgs, fstabRemoveMountArgs, glusterArgs } from "../remote";
 import { toKiB } from "../sizes";
 import type { Durability } from "../placement";
 
@@ -58,24 +58,13 @@ export function mkfsArgs(brick: BrickLocation): string[] {
     return ["mkfs.xfs", "-i", "size=512", "-n", "size=8192", brickDevice(brick)];
 }
 
-// Constant scripts: every value arrives as a positional argument, never in the script text.
-const FSTAB_ADD = 'grep -qxF -- "$1" /etc/fstab || printf \'%s\\n\' "$1" >> /etc/fstab';
-// Drops every line mounting on $1 (second field), whatever its other fields; writes atomically.
-const FSTAB_REMOVE = [
-    "set -e",
-    "tmp=$(mktemp /etc/.fstab.XXXXXX)",
-    'MOUNT="$1" awk \'$2 != ENVIRON["MOUNT"]\' /etc/fstab > "$tmp"',
-    'chmod 644 "$tmp"',
-    'mv -f "$tmp" /etc/fstab',
-].join("\n");
-
 /** Appends the brick's fstab line unless it is there already. */
 export function fstabAddArgs(brick: BrickLocation): string[] {
-    return ["sh", "-c", FSTAB_ADD, "sh", fstabLine(brick)];
+    return fstabAddLineArgs(fstabLine(brick));
 }
 
 export function fstabRemoveArgs(brick: BrickLocation): string[] {
-    return ["sh", "-c", FSTAB_REMOVE, "sh", brickMount(brick)];
+    return fstabRemoveMountArgs(brickMount(brick));
 }
 
 export function mountArgs(brick: BrickLocation): string[] {

@@ -4,7 +4,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { placeBricks, type ExistingBrick } from "../placement";
-import { type SshExecutor } from "../remote";
+import { FSTAB_SYNC_ARGS, type SshExecutor } from "../remote";
 import { parseSize } from "../sizes";
 import { createBrick, destroyBrick, newProgress, setBrickGroup, undoBrick, type BrickProgress } from "./bricks";
 import { ClusterAccess } from "./cluster-access";
@@ -80,7 +80,7 @@ export async function create(inputs: VolumeInputs): Promise<pulumi.dynamic.Creat
             await volumeStep(peer, `gluster volume set ${option}`, volumeSetArgs(name, option, value));
         }
         await volumeStep(peer, "gluster volume start", volumeStartArgs(name));
-        await flush(cluster, bricks);
+        await flush(cluster, name, bricks);
     } catch (error) {
         throw await rollBack(cluster, peer, name, made, error, `creating volume '${name}'`);
     }
@@ -150,7 +150,7 @@ async function expand(cluster: ClusterAccess, peer: SshExecutor, olds: VolumeOut
         throw await rollBack(cluster, peer, name, made, error, `expanding volume '${name}'`);
     }
     // The bricks are in the volume now: later trouble is worth a warning, not a lost state.
-    for (const [what, work] of [["flush", () => flush(cluster, bricks)], ["rebalance start", () => gluster(peer, rebalanceStartArgs(name))]] as const) {
+    for (const [what, work] of [["flush", () => flush(cluster, name, bricks)], ["rebalance start", () => gluster(peer, rebalanceStartArgs(name))]] as const) {
         try {
             await work();
         } catch (error) {
@@ -164,7 +164,10 @@ async function expand(cluster: ClusterAccess, peer: SshExecutor, olds: VolumeOut
 async function remove(_id: string, props: VolumeOutputs): Promise<void> {
     const cluster = new ClusterAccess(props.topology);
     const name = props.volumeName;
-    const peer = await cluster.anyPeer(props.bricks.map((brick) => brick.node));
+    const brickNodes = props.bricks.map((brick) => brick.node);
+    // Stopping first would take the volume away from its clients for a delete that cannot finish.
+    await cluster.requireReachable(brickNodes, `deleting volume '${name}': a host holding its bricks is not reachable`);
+    const peer = await cluster.anyPeer(brickNodes);
     await stopAndDelete(peer, name);
     const failures = await settle(props.bricks.map((brick) => destroyBrick(cluster.host(brick.node), brick)));
     if (failures.length > 0) {
@@ -194,17 +197,23 @@ async function createBricks(cluster: ClusterAccess, bricks: readonly VolumeBrick
     }
 }
 
-/** Brick data and the fstab lines on disk before the volume is reported ready. */
-async function flush(cluster: ClusterAccess, bricks: readonly VolumeBrick[]): Promise<void> {
+/**
+ * Brick data (gluster's xattrs and brick directory) and the fstab lines on stable storage before
+ * the volume is reported ready: a power cut right after `up` must not cost a brick.
+ */
+async function flush(cluster: ClusterAccess, volumeName: string, bricks: readonly VolumeBrick[]): Promise<void> {
+    const started = performance.now();
     const nodes = [...new Set(bricks.map((brick) => brick.node))];
     await Promise.all(
         nodes.map(async (node) => {
             const host = cluster.host(node);
             const mounts = bricks.filter((brick) => brick.node === node).map(brickMount);
             await stepOn(host, "sync bricks", ["sync", "-f", ...mounts]);
-            await stepOn(host, "sync fstab", ["sync", "/etc/fstab"]);
+            await stepOn(host, "sync fstab", [...FSTAB_SYNC_ARGS]);
         }),
     );
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    void pulumi.log.info(`volume '${volumeName}': ${bricks.length} brick filesystems and fstab flushed to disk on ${nodes.length} host(s) in ${seconds} s`);
 }
 
 async function stepOn(host: SshExecutor, step: string, argv: string[]): Promise<void> {

@@ -37,6 +37,7 @@ export class GlusterVolume extends pulumi.dynamic.Resource {
     declare readonly mountSource: pulumi.Output<string>;
     declare readonly backupVolfileServers: pulumi.Output<string[]>;
     declare readonly bricks: pulumi.Output<VolumeBrick[]>;
+    declare readonly gid: pulumi.Output<number | undefined>;
     declare readonly status: pulumi.Output<string>;
     declare readonly missingBricks: pulumi.Output<string[]>;
     declare readonly stateVersion: pulumi.Output<number>;

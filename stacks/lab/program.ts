@@ -19,6 +19,9 @@ export function labClusterArgs(lab: Lab): GlusterClusterArgs {
                 hostKey: node.hostKey,
             },
             devices: node.devices.map((path) => ({ path })),
+            // The lab's nodes have the packages (they run the host's own binaries) and no systemd:
+            // bootstrap checks them, loads dm_thin_pool at boot and makes the brick mount root.
+            bootstrap: true,
         })),
         zoneChecking: "none",
     };

@@ -193,6 +193,8 @@ cmd_node() {
 
 cmd_down() {
   local name
+  # The test API server (test/k8s/k8s.sh) runs in this namespace: it goes first.
+  if [ -f "$repo/.k8s/.k8s-sh-state" ]; then bash "$repo/test/k8s/k8s.sh" down; fi
   for name in $(node_names); do stop_pid_group "$name" KILL || log "$name (pid $(node_pid "$name")) did not stop"; done
   ip netns list | grep -qw "$netns" && ip netns delete "$netns"
   rm -rf "$labdir"

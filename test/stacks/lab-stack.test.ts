@@ -7,7 +7,10 @@ import { loadLab } from "../../stacks/lab/lab";
 import { labProgram } from "../../stacks/lab/program";
 import { EngineStack } from "../engine/automation";
 import { labExecutor } from "../lab/lab";
-import { runLocal } from "../volume/cluster-fixture";
+import { runLocal } from "../lab/cluster-fixture";
+
+/** Written by the nodes' bootstrap. */
+const MODULES_LOAD_FILE = "/etc/modules-load.d/pulumi-gluster.conf";
 
 /** What a host holds that the product makes: anything here after destroy is left behind. */
 async function productTraces(host: SshExecutor): Promise<string> {
@@ -30,6 +33,7 @@ describe("stacks/lab: the main job through the real engine", function () {
     before(async function () {
         for (const [i, host] of hosts.entries()) {
             assert.equal(await productTraces(host), "", `${lab.nodes[i].name} starts blank`);
+            await host.run(["rm", "-f", MODULES_LOAD_FILE]);
         }
         engine = await EngineStack.create({ projectName: "pulumi-gluster", program: async () => labProgram(lab) }, { stackName: "lab" });
     });
@@ -40,8 +44,12 @@ describe("stacks/lab: the main job through the real engine", function () {
     });
 
     it("up creates the cluster and three volumes whose data every server serves", async function () {
-        const { outputs } = await engine!.up();
+        const { outputs, stdout } = await engine!.up();
         assert.deepEqual(Object.keys(outputs).sort(), ["arbiter", "disperse", "replica3"]);
+        for (const [i, host] of hosts.entries()) {
+            assert.match(stdout, new RegExp(`${lab.nodes[i].name} \\(${lab.nodes[i].host.replace(/\./g, "\\.")}\\): bootstrapped \\(debian, packages already there\\)`));
+            assert.equal((await host.run(["cat", MODULES_LOAD_FILE])).stdout, "dm_thin_pool\n", `${lab.nodes[i].name}: dm_thin_pool loads at boot`);
+        }
         for (const [name, output] of Object.entries(outputs)) {
             const volume = String(output.value).split(":/")[1];
             assert.equal(volume, name);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Pulumi CLI from Go modules (its npm package downloads a binary, which cannot work
 # here), caches it outside the work tree and links it into .toolchain/bin with the SDK's dynamic
-# provider host beside it. The version comes from package-lock.json; nothing is downloaded but
+# provider host and the Kubernetes provider beside it; and the Kubernetes control plane for tests
+# (.toolchain/kubernetes). The version comes from package-lock.json; nothing is downloaded but
 # Go modules. No Node.js language host: its module is not served by the Go module proxy this
 # machine reaches, so programs run inline through the Automation API (which hosts the program
 # itself); see README.
@@ -62,6 +63,12 @@ main() {
   # Dynamic providers are hosted by this script from the SDK package.
   ln -sfn "$repo/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$bin/pulumi-resource-pulumi-nodejs"
   chmod +x "$repo/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+  # The Kubernetes provider plugin, found on PATH by the engine.
+  local k8s_provider
+  k8s_provider=$(bash "$repo/test/toolchain/kubernetes-provider.sh" "$(lock_version @pulumi/kubernetes)")
+  ln -sfn "$k8s_provider/pulumi-resource-kubernetes" "$bin/pulumi-resource-kubernetes"
+  # The API server, etcd and controller-manager that test/k8s/k8s.sh runs.
+  ln -sfn "$(bash "$repo/test/toolchain/control-plane.sh")" "$repo/.toolchain/kubernetes"
   log "ready in $((SECONDS - total)) s: $("$bin/pulumi" version) in $bin"
 }
 main "$@"

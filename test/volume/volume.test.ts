@@ -8,7 +8,7 @@ import { closeAll, glusterArgs, lvsArgs, parseLvs, parseVolumeInfo, type SshExec
 import { brickId, brickMount, fstabLine, GlusterVolume, type GlusterVolumeArgs, type VolumeBrick } from "../../components/volume";
 import { EngineOperationError, EngineStack } from "../engine/automation";
 import { type Lab, labNode, loadLab } from "../lab/lab";
-import { glusterVolumes, leftovers, prepareCluster, runLocal, wipeBricks, wipeCluster, type LabCluster } from "./cluster-fixture";
+import { glusterVolumes, leftovers, prepareCluster, runLocal, wipeBricks, type LabCluster } from "../lab/cluster-fixture";
 
 const VOLUME_TYPE = "pulumi-nodejs:dynamic/gluster/volume:Volume";
 
@@ -80,13 +80,15 @@ describe("volume: GlusterVolume on the lab through the real engine", function ()
 
     before(async function () {
         lab = loadLab();
-        await wipeCluster(lab);
-        cluster = await prepareCluster(lab);
+        cluster = await prepareCluster(lab, "volume-test-cluster");
     });
 
     after(async function () {
-        await wipeCluster(lab);
-        await closeAll();
+        try {
+            await cluster?.dispose();
+        } finally {
+            await closeAll();
+        }
     });
 
     describe("a replica 3 volume's life", function () {
@@ -260,6 +262,38 @@ describe("volume: GlusterVolume on the lab through the real engine", function ()
             await closeAll();
             // What the victim had made before the power cut, remounted from fstab at boot.
             await wipeBricks(cluster.hosts.get(victim.name)!, victimVg);
+            await engine.dispose();
+        }
+    });
+
+    it("keeps a volume whose brick host is down on destroy, naming the host, and removes it once the host is back", async function () {
+        const victim = lab.nodes[2];
+        const engine = await volumeStack(cluster.topology, "held", () => ({ size: "1Gi", durability: { type: "replicate", replica: 3 } }));
+        let victimDown = false;
+        try {
+            await engine.up();
+            await labNode("stop", victim.name);
+            victimDown = true;
+            await assert.rejects(engine.destroy(), (error: unknown) => {
+                assert.ok(error instanceof EngineOperationError);
+                assert.match(error.message, new RegExp(`deleting volume 'held': a host holding its bricks is not reachable: ${victim.name} \\(${victim.host.replace(/\./g, "\\.")}\\)`));
+                assert.match(error.message, /nothing was changed/);
+                return true;
+            });
+            assert.equal((await engine.outputs()).volumeName?.value, "held", "the volume is still in state");
+            const [info] = parseVolumeInfo((await cluster.hosts.get("n1")!.run(glusterArgs("volume", "info", "held"))).stdout);
+            assert.equal(info.status, "Started", "the surviving replicas keep serving");
+
+            await labNode("start", victim.name);
+            victimDown = false;
+            await closeAll();
+            await engine.destroy();
+            await assertNothingLeft(cluster, "held");
+        } finally {
+            if (victimDown) {
+                await labNode("start", victim.name);
+                await closeAll();
+            }
             await engine.dispose();
         }
     });

@@ -1,0 +1,3 @@
+export * from "./manifests";
+export * from "./host-mount";
+export * from "./persistent-volume";

@@ -1,0 +1,91 @@
+// The seeds' WordPress example on gluster storage: MySQL and WordPress, each keeping its data on
+// a gluster volume through a pre-bound claim, with a Service in front of each.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { GlusterPersistentVolume, type GlusterPersistentVolumeArgs, type GlusterVolume, type VolumeSource } from "../../components";
+
+export interface WordpressArgs {
+    /** Namespace for everything; created by the program. */
+    namespace: string;
+    /** The volumes for MySQL's data and WordPress's files: GlusterVolumes or their outputs. */
+    volumes: { mysql: GlusterVolume | pulumi.Input<VolumeSource>; wordpress: GlusterVolume | pulumi.Input<VolumeSource> };
+    /** MySQL's root password, also WordPress's database password: a secret. */
+    mysqlPassword: pulumi.Input<string>;
+    /** How the claims reach gluster; see GlusterPersistentVolume. */
+    storage?: Pick<GlusterPersistentVolumeArgs, "mode" | "workers" | "kubernetesVersion">;
+    /** Wait for the Deployments to roll out and the Services to get endpoints (default true). */
+    awaitRollout?: boolean;
+}
+
+export interface WordpressOutputs {
+    namespace: pulumi.Output<string>;
+    wordpressService: pulumi.Output<string>;
+    mysqlClaim: pulumi.Output<string | undefined>;
+    wordpressClaim: pulumi.Output<string | undefined>;
+}
+
+const MYSQL_IMAGE = "mysql:8.0";
+const WORDPRESS_IMAGE = "wordpress:6-apache";
+
+export function wordpressProgram(args: WordpressArgs, provider?: k8s.Provider): WordpressOutputs {
+    const opts = { provider };
+    // Without a kubelet and scheduler (as in this project's test API server) nothing rolls out.
+    const annotations = args.awaitRollout === false ? { "pulumi.com/skipAwait": "true" } : undefined;
+    const namespace = new k8s.core.v1.Namespace("wordpress", { metadata: { name: args.namespace } }, opts);
+    const ns = namespace.metadata.name;
+    const inNamespace = { ...opts, dependsOn: [namespace] };
+
+    const claims = Object.fromEntries(
+        (["mysql", "wordpress"] as const).map((app) => [
+            app,
+            new GlusterPersistentVolume(`${app}-data`, { volume: args.volumes[app], namespace: ns, claim: { name: `${app}-data` }, ...args.storage }, inNamespace),
+        ]),
+    ) as Record<"mysql" | "wordpress", GlusterPersistentVolume>;
+
+    const secret = new k8s.core.v1.Secret("mysql", { metadata: { name: "mysql", namespace: ns }, stringData: { password: args.mysqlPassword } }, inNamespace);
+    const password = { secretKeyRef: { name: secret.metadata.name, key: "password" } };
+
+    const app = (name: string, image: string, port: number, env: k8s.types.input.core.v1.EnvVar[], mountPath: string, claim: GlusterPersistentVolume) => {
+        const labels = { app: name };
+        const deployment = new k8s.apps.v1.Deployment(
+            name,
+            {
+                metadata: { name, namespace: ns, labels, annotations },
+                spec: {
+                    replicas: 1,
+                    selector: { matchLabels: labels },
+                    // One writer at a time on the data directory.
+                    strategy: { type: "Recreate" },
+                    template: {
+                        metadata: { labels },
+                        spec: {
+                            containers: [{ name, image, env, ports: [{ containerPort: port }], volumeMounts: [{ name: "data", mountPath }] }],
+                            volumes: [{ name: "data", persistentVolumeClaim: { claimName: claim.claimName.apply((claimName) => claimName!) } }],
+                        },
+                    },
+                },
+            },
+            inNamespace,
+        );
+        return new k8s.core.v1.Service(
+            name,
+            { metadata: { name, namespace: ns, labels, annotations }, spec: { selector: labels, ports: [{ port, targetPort: port }] } },
+            { ...inNamespace, dependsOn: [namespace, deployment] },
+        );
+    };
+
+    app("mysql", MYSQL_IMAGE, 3306, [{ name: "MYSQL_ROOT_PASSWORD", valueFrom: password }, { name: "MYSQL_DATABASE", value: "wordpress" }], "/var/lib/mysql", claims.mysql);
+    const wordpress = app(
+        "wordpress",
+        WORDPRESS_IMAGE,
+        80,
+        [
+            { name: "WORDPRESS_DB_HOST", value: "mysql" },
+            { name: "WORDPRESS_DB_USER", value: "root" },
+            { name: "WORDPRESS_DB_PASSWORD", valueFrom: password },
+        ],
+        "/var/www/html",
+        claims.wordpress,
+    );
+    return { namespace: ns, wordpressService: wordpress.metadata.name, mysqlClaim: claims.mysql.claimName, wordpressClaim: claims.wordpress.claimName };
+}

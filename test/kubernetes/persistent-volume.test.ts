@@ -1,0 +1,180 @@
+// GlusterPersistentVolume through the real engine and the real Kubernetes provider, against the
+// test API server (test/k8s/k8s.sh) and a real gluster volume on the lab. The storage stack owns
+// the cluster and the volume; the Kubernetes stack reads the volume through a StackReference,
+// as a platform team would split them.
+import assert from "node:assert/strict";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { closeAll, GLUSTERFS_MODE_UNCHECKED, GlusterPersistentVolume, GlusterVolume, parseVolumeInfo, volumeInfoArgs, type GlusterPersistentVolumeArgs } from "../../components";
+import { EngineOperationError, EngineStack } from "../engine/automation";
+import { api, kubeconfig, serverVersion, waitForObject } from "../k8s/api";
+import { prepareCluster, runLocal, type LabCluster } from "../lab/cluster-fixture";
+import { loadLab, type Lab } from "../lab/lab";
+
+const PV_TYPE = "kubernetes:core/v1:PersistentVolume";
+
+describe("kubernetes: GlusterPersistentVolume on a real API server", function () {
+    let lab: Lab;
+    let cluster: LabCluster;
+    let storage: EngineStack;
+    let size = "1Gi";
+    let version: string;
+
+    before(async function () {
+        lab = loadLab();
+        version = await serverVersion();
+        cluster = await prepareCluster(lab, "k8s-test-cluster");
+        storage = await EngineStack.create(
+            {
+                projectName: "k8s-test-storage",
+                program: async () => {
+                    const volume = new GlusterVolume("web", { cluster: cluster.topology, size, durability: { type: "replicate", replica: 3 }, gid: 2001 });
+                    return { volumeName: volume.volumeName, sizeBytes: volume.sizeBytes, mountSource: volume.mountSource, backupVolfileServers: volume.backupVolfileServers, bricks: volume.bricks, gid: volume.gid };
+                },
+            },
+            { stackName: "prod" },
+        );
+        await storage.up();
+    });
+
+    after(async function () {
+        try {
+            await storage?.destroy();
+            await storage?.dispose();
+            await cluster?.dispose();
+        } finally {
+            await closeAll();
+        }
+    });
+
+    /** A Kubernetes stack on the same backend, taking the volume from the storage stack. */
+    function kubernetesStack(projectName: string, settings: () => Omit<GlusterPersistentVolumeArgs, "volume">): Promise<EngineStack> {
+        return EngineStack.create(
+            {
+                projectName,
+                program: async () => {
+                    const provider = new k8s.Provider("test-server", { kubeconfig: kubeconfig() });
+                    const volume = new pulumi.StackReference("organization/k8s-test-storage/prod").outputs;
+                    const pv = new GlusterPersistentVolume("web", { volume: volume as pulumi.Output<any>, ...settings() }, { provider });
+                    return { persistentVolumeName: pv.persistentVolumeName, claimName: pv.claimName, endpointsName: pv.endpointsName, serviceName: pv.serviceName, mountPath: pv.mountPath };
+                },
+            },
+            { stackName: "prod", sameBackendAs: storage },
+        );
+    }
+
+    describe("glusterfs mode", function () {
+        let engine: EngineStack;
+        let settings: Omit<GlusterPersistentVolumeArgs, "volume"> = { namespace: "default", claim: { name: "web-data" } };
+
+        before(async function () {
+            engine = await kubernetesStack("k8s-test-glusterfs", () => settings);
+        });
+        after(async function () {
+            await engine?.dispose();
+        });
+
+        it("refuses at preview a server that cannot mount it, when told the server's version", async function () {
+            assert.match(version, /^v1\.3\d\./, "the test server is newer than 1.25");
+            settings = { ...settings, kubernetesVersion: version };
+            try {
+                await assert.rejects(engine.preview(), (error: unknown) => {
+                    assert.ok(error instanceof EngineOperationError);
+                    assert.match(error.message, /GlusterPersistentVolume "web": kubernetesVersion: mode "glusterfs" needs the in-tree glusterfs plugin, which Kubernetes removed in 1\.26; this server is v1\.3\d\.\d+/);
+                    return true;
+                });
+            } finally {
+                settings = { namespace: "default", claim: { name: "web-data" } };
+            }
+        });
+
+        it("creates Endpoints, Service, PV and a claim that binds to it, warning that the mode is unchecked", async function () {
+            const result = await engine.up();
+            const outputs = Object.fromEntries(Object.entries(result.outputs).map(([key, output]) => [key, output.value]));
+            assert.deepEqual(outputs, { persistentVolumeName: "glusterfs-web", claimName: "web-data", endpointsName: "glusterfs-web", serviceName: "glusterfs-web" });
+            assert.ok(result.stdout.includes(GLUSTERFS_MODE_UNCHECKED), "without kubernetesVersion, up warns that the mode is unchecked");
+
+            const endpoints = (await api("/api/v1/namespaces/default/endpoints/glusterfs-web")).body;
+            assert.deepEqual(endpoints.subsets.length, 1);
+            assert.deepEqual(endpoints.subsets[0].addresses.map((address: { ip: string }) => address.ip).sort(), lab.nodes.map((node) => node.host).sort(), "every storage host");
+            assert.deepEqual(endpoints.subsets[0].ports, [{ port: 1, protocol: "TCP" }]);
+            const service = (await api("/api/v1/namespaces/default/services/glusterfs-web")).body;
+            assert.deepEqual([service.spec.selector, service.spec.ports.map((port: { port: number }) => port.port)], [undefined, [1]]);
+            const pv = (await api("/api/v1/persistentvolumes/glusterfs-web")).body;
+            assert.deepEqual(pv.spec.glusterfs, { endpoints: "glusterfs-web", endpointsNamespace: "default", path: "web" });
+            assert.equal(pv.spec.capacity.storage, "1Gi");
+            assert.equal(pv.metadata.annotations["pv.beta.kubernetes.io/gid"], "2001");
+            const claim = await waitForObject("/api/v1/namespaces/default/persistentvolumeclaims/web-data", "the claim binds", (body) => body.status?.phase === "Bound");
+            assert.equal(claim.spec.volumeName, "glusterfs-web");
+            assert.equal((await api("/api/v1/persistentvolumes/glusterfs-web")).body.status.phase, "Bound");
+        });
+
+        it("shows a larger volume as a larger PV", async function () {
+            size = "2Gi";
+            await storage.up();
+            const result = await engine.up();
+            assert.deepEqual(result.events.changes(PV_TYPE).map(({ op }) => op), ["update"]);
+            assert.equal((await api("/api/v1/persistentvolumes/glusterfs-web")).body.spec.capacity.storage, "2Gi");
+            const preview = await engine.preview();
+            assert.deepEqual(preview.events.changes(), [], "nothing else to change");
+        });
+
+        it("destroys the Kubernetes objects and leaves the gluster volume and its data alone", async function () {
+            const { outputs } = await storage.up();
+            const source = outputs.mountSource.value as string;
+            const backups = (outputs.backupVolfileServers.value as string[]).join(":");
+            const mount = `set -e\nd=$(mktemp -d)\nmount -t glusterfs -o backup-volfile-servers="$2" "$1" "$d"\ntrap 'umount "$d"; rmdir "$d"' EXIT\n`;
+            await runLocal(`${mount}echo kept > "$d/kept.txt"`, source, backups);
+            await engine.destroy();
+            for (const object of ["/api/v1/persistentvolumes/glusterfs-web", "/api/v1/namespaces/default/persistentvolumeclaims/web-data", "/api/v1/namespaces/default/endpoints/glusterfs-web", "/api/v1/namespaces/default/services/glusterfs-web"]) {
+                await waitForObject(object, `${object} is deleted`, (_body, status) => status === 404);
+            }
+            const [info] = parseVolumeInfo((await cluster.hosts.get("n1")!.run(volumeInfoArgs("web"))).stdout);
+            assert.equal(info.status, "Started");
+            assert.equal(await runLocal(`${mount}cat "$d/kept.txt"`, source, backups), "kept\n");
+        });
+    });
+
+    describe("hostMount mode", function () {
+        let engine: EngineStack;
+        const workers = () =>
+            lab.nodes.slice(0, 2).map((node) => ({
+                nodeName: node.name,
+                manageHost: node.host,
+                connection: cluster.topology.nodes.find((clusterNode) => clusterNode.name === node.name)!.connection,
+            }));
+
+        before(async function () {
+            engine = await kubernetesStack("k8s-test-hostmount", () => ({ namespace: "default", claim: { name: "web-files" }, mode: "hostMount", workers: workers(), kubernetesVersion: version }));
+        });
+        after(async function () {
+            await engine?.dispose();
+        });
+
+        it("mounts the volume on each worker; data written through one is read through the other", async function () {
+            const { outputs } = await engine.up();
+            assert.equal(outputs.mountPath.value, "/mnt/glusterfs/web");
+            const [w1, w2] = lab.nodes.slice(0, 2).map((node) => cluster.hosts.get(node.name)!);
+            for (const worker of [w1, w2]) {
+                assert.equal((await worker.tryRun(["mountpoint", "-q", "/mnt/glusterfs/web"])).exitCode, 0, `${worker.label}: mounted`);
+                assert.match((await worker.run(["cat", "/etc/fstab"])).stdout, /^\S+:\/web \/mnt\/glusterfs\/web glusterfs defaults,_netdev,backup-volfile-servers=\S+ 0 0$/m);
+            }
+            await w1.run(["sh", "-c", 'echo "from $(hostname)" > /mnt/glusterfs/web/hello.txt']);
+            assert.equal((await w2.run(["cat", "/mnt/glusterfs/web/hello.txt"])).stdout, `from ${(await w1.run(["hostname"])).stdout.trim()}\n`);
+
+            const pv = (await api("/api/v1/persistentvolumes/glusterfs-web")).body;
+            assert.deepEqual(pv.spec.local, { path: "/mnt/glusterfs/web" });
+            assert.deepEqual(pv.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values, ["n1", "n2"]);
+            await waitForObject("/api/v1/namespaces/default/persistentvolumeclaims/web-files", "the claim binds", (body) => body.status?.phase === "Bound");
+        });
+
+        it("destroy unmounts and removes the fstab lines and mount points", async function () {
+            await engine.destroy();
+            for (const worker of lab.nodes.slice(0, 2).map((node) => cluster.hosts.get(node.name)!)) {
+                assert.notEqual((await worker.tryRun(["mountpoint", "-q", "/mnt/glusterfs/web"])).exitCode, 0);
+                assert.doesNotMatch((await worker.run(["cat", "/etc/fstab"])).stdout, /\/mnt\/glusterfs\/web/);
+                assert.notEqual((await worker.tryRun(["test", "-e", "/mnt/glusterfs/web"])).exitCode, 0, `${worker.label}: mount point removed`);
+            }
+        });
+    });
+});

@@ -1,0 +1,126 @@
+// A GlusterCluster of the lab's nodes (first device of each) made through the real engine, for
+// tests that need a cluster under their volumes; and the host-side checks and clean-ups they
+// share: what bricks left on a host, wiping the lab back to blank nodes, FUSE mounts.
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { GlusterCluster, type ClusterTopology } from "../../components/cluster";
+import { BRICK_MOUNT_ROOT } from "../../components/device";
+import { glusterArgs, lvsArgs, parseLvs, parseVgs, type SshExecutor, vgsArgs } from "../../components/remote";
+import { labClusterArgs } from "../../stacks/lab/program";
+import { EngineStack } from "../engine/automation";
+import { labExecutor, type Lab } from "./lab";
+
+export interface LabCluster {
+    topology: ClusterTopology;
+    hosts: Map<string, SshExecutor>;
+    /** The one VG of each node, by node name. */
+    vgNames: Map<string, string>;
+    /** Destroys the cluster (its volumes must be gone by then), then wipes whatever is left. */
+    dispose(): Promise<void>;
+}
+
+/** Blank lab nodes, then a GlusterCluster stack over them; its topology is what volume stacks take. */
+export async function prepareCluster(lab: Lab, projectName: string): Promise<LabCluster> {
+    // A run cut short (Ctrl-C, a CI time-out) may have left volumes, VGs or peers behind.
+    await wipeCluster(lab);
+    const engine = await EngineStack.create({
+        projectName,
+        program: async () => {
+            const args = labClusterArgs(lab);
+            const cluster = new GlusterCluster("lab", { ...args, nodes: args.nodes.map((node) => ({ ...node, devices: node.devices.slice(0, 1) })) });
+            return { topology: cluster.topology, vgNames: cluster.vgNames };
+        },
+    });
+    const dispose = async () => {
+        try {
+            await engine.destroy();
+        } finally {
+            await engine.dispose();
+            await wipeCluster(lab);
+        }
+    };
+    try {
+        const { outputs } = await engine.up();
+        const vgNames = outputs.vgNames.value as Record<string, Record<string, string>>;
+        return {
+            topology: outputs.topology.value as ClusterTopology,
+            hosts: new Map(lab.nodes.map((node) => [node.name, labExecutor(node)])),
+            vgNames: new Map(lab.nodes.map((node) => [node.name, vgNames[node.name][node.devices[0]]])),
+            dispose,
+        };
+    } catch (error) {
+        await dispose();
+        throw error;
+    }
+}
+
+/** Unmounts every brick, drops their fstab lines and mount directories, and removes the LVs of `vgName`. */
+export async function wipeBricks(host: SshExecutor, vgName?: string): Promise<void> {
+    const wipe = [
+        `for m in $(awk '$2 ~ "^${BRICK_MOUNT_ROOT}/" {print $2}' /proc/mounts); do umount -l "$m"; done`,
+        `awk '$2 !~ "^${BRICK_MOUNT_ROOT}/"' /etc/fstab > /etc/.fstab.wipe && mv /etc/.fstab.wipe /etc/fstab`,
+        `rm -rf ${BRICK_MOUNT_ROOT}`,
+    ].join("\n");
+    await host.run(["sh", "-c", wipe]);
+    if (vgName !== undefined) {
+        const volumes = parseLvs((await host.run(lvsArgs([vgName]))).stdout);
+        if (volumes.length > 0) {
+            await host.run(["lvremove", "-qq", "-f", vgName]);
+        }
+    }
+}
+
+export async function wipeCluster(lab: Lab): Promise<void> {
+    const hosts = lab.nodes.map((node) => labExecutor(node));
+    const n1 = hosts[0];
+    const volumes = await n1.run(["gluster", "--mode=script", "volume", "list"]);
+    for (const volume of volumes.stdout.split("\n").map((line) => line.trim()).filter((line) => line && !/^No volumes/.test(line))) {
+        await n1.tryRun(glusterArgs("volume", "stop", volume, "force"));
+        await n1.run(glusterArgs("volume", "delete", volume));
+    }
+    await Promise.all(
+        lab.nodes.map(async (node, index) => {
+            const host = hosts[index];
+            await wipeBricks(host);
+            const groups = parseVgs((await host.run(vgsArgs())).stdout);
+            for (const group of groups) {
+                await host.run(["vgremove", "-qq", "-f", group.vgName]);
+            }
+            await host.tryRun(["pvremove", "-qq", "-ff", "-y", node.devices[0]]);
+        }),
+    );
+    for (const node of lab.nodes.slice(1)) {
+        await n1.tryRun(glusterArgs("--timeout=600", "peer", "detach", node.host, "force"));
+    }
+}
+
+/** What the hosts hold for volumes: LVs, brick mounts, fstab lines, brick mount dirs, gluster volumes. */
+export interface HostLeftovers {
+    lvs: string[];
+    mounts: string[];
+    fstabLines: string[];
+    mountDirs: string[];
+}
+
+export async function leftovers(host: SshExecutor, vgName: string): Promise<HostLeftovers> {
+    const lvs = parseLvs((await host.run(lvsArgs([vgName]))).stdout).map((lv) => lv.lvName);
+    const mounts = (await host.run(["cat", "/proc/mounts"])).stdout.split("\n").filter((line) => line.split(" ")[1]?.startsWith(`${BRICK_MOUNT_ROOT}/`));
+    const fstabLines = (await host.run(["cat", "/etc/fstab"])).stdout.split("\n").filter((line) => line.includes(BRICK_MOUNT_ROOT));
+    const dirs = await host.tryRun(["ls", "-A", `${BRICK_MOUNT_ROOT}/${vgName}`]);
+    const mountDirs = dirs.exitCode === 0 ? dirs.stdout.split("\n").filter(Boolean) : [];
+    return { lvs, mounts, fstabLines, mountDirs };
+}
+
+export async function glusterVolumes(host: SshExecutor): Promise<string[]> {
+    const result = await host.run(["gluster", "--mode=script", "volume", "list"]);
+    return result.stdout.split("\n").map((line) => line.trim()).filter((line) => line && !/^No volumes/.test(line));
+}
+
+/**
+ * Runs a shell script on this machine (inside the lab's namespace) as one child process: each
+ * `ip netns exec` has its own mount namespace, so a FUSE mount must live and die in one script.
+ */
+export async function runLocal(script: string, ...args: string[]): Promise<string> {
+    const { stdout } = await promisify(execFile)("bash", ["-c", script, "bash", ...args], { timeout: 120_000 });
+    return stdout;
+}
