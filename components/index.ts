@@ -7,3 +7,4 @@ export * from "./node";
 export * from "./device";
 export * from "./volume";
 export * from "./kubernetes";
+export * from "./snapshot";

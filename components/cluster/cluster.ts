@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GlusterDevice } from "../device/device";
 import { GlusterBootstrap } from "../node/bootstrap";
 import { GlusterNode, type SshConnectionArgs } from "../node/node";
+import { clusterArgsFromHeketiTopology, type HeketiConnectionDefaults } from "./heketi-topology";
 import type { ClusterTopology } from "./topology";
 import type { ValidationFailure } from "../placement/validation";
 import { formatFailures, validateClusterArgs } from "./validation";
@@ -16,6 +17,8 @@ export interface GlusterClusterDeviceArgs {
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Wipe the device if it holds a filesystem, partition table or other signature. Default false. */
     readonly destroyData?: pulumi.Input<boolean>;
+    /** Take over the volume group already on the device (heketi's) with its bricks. Default false. */
+    readonly adoptVolumeGroup?: pulumi.Input<boolean>;
 }
 
 export interface GlusterClusterNodeArgs {
@@ -61,6 +64,11 @@ export class GlusterCluster extends pulumi.ComponentResource {
     readonly vgNames: pulumi.Output<Record<string, Record<string, string>>>;
     readonly nodes: GlusterNode[];
     readonly devices: GlusterDevice[];
+
+    /** A cluster of the nodes and devices in heketi's topology.json; devices adopt heketi's volume groups. */
+    static fromHeketiTopology(name: string, topology: unknown, connectionDefaults: HeketiConnectionDefaults, opts?: pulumi.ComponentResourceOptions): GlusterCluster {
+        return new GlusterCluster(name, clusterArgsFromHeketiTopology(topology, connectionDefaults), opts);
+    }
 
     constructor(name: string, args: GlusterClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gluster:cluster:Cluster", name, {}, opts);
@@ -116,6 +124,7 @@ export class GlusterCluster extends pulumi.ComponentResource {
                 path: device.path,
                 tags: device.tags,
                 destroyData: device.destroyData,
+                adoptVolumeGroup: device.adoptVolumeGroup,
             },
             // Devices of one node wait for it; devices of different nodes proceed in parallel.
             { parent: this, dependsOn: [node] },

@@ -1,3 +1,4 @@
 export * from "./topology";
 export * from "./validation";
 export * from "./cluster";
+export * from "./heketi-topology";

@@ -18,6 +18,8 @@ export interface GlusterDeviceArgs {
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Wipe a device that holds a filesystem, partition table or other signature. Default false. */
     readonly destroyData?: pulumi.Input<boolean>;
+    /** Take over the volume group already on the device (heketi's, named vg_<id>) with its bricks. Default false. */
+    readonly adoptVolumeGroup?: pulumi.Input<boolean>;
 }
 
 /** The engine's type token: dynamic resources live in the pulumi-nodejs package. */
@@ -25,7 +27,7 @@ export const GLUSTER_DEVICE_TYPE = "pulumi-nodejs:dynamic/gluster/device:Device"
 
 export class GlusterDevice extends pulumi.dynamic.Resource {
     declare readonly path: pulumi.Output<string>;
-    /** The LVM volume group holding this device's bricks: "vg_<16 hex>". */
+    /** The LVM volume group holding this device's bricks: "vg_<16 hex>", or the adopted one. */
     declare readonly vgName: pulumi.Output<string>;
     /** Size of the volume group in bytes. */
     declare readonly sizeBytes: pulumi.Output<number>;

@@ -38,6 +38,8 @@ export interface DeviceInputs {
     path: string;
     tags?: Record<string, string>;
     destroyData?: boolean;
+    /** Take over the volume group already on the device (e.g. heketi's) instead of refusing it. */
+    adoptVolumeGroup?: boolean;
 }
 
 export interface DeviceOutputs extends DeviceInputs {
@@ -49,7 +51,7 @@ export interface DeviceOutputs extends DeviceInputs {
 
 /** The device's identity: the VG name derives from both. */
 const REPLACING_INPUTS = ["nodeName", "path"] as const;
-const UPDATABLE_INPUTS = ["manageHost", "connection", "tags", "destroyData"] as const;
+const UPDATABLE_INPUTS = ["manageHost", "connection", "tags", "destroyData", "adoptVolumeGroup"] as const;
 
 /** `pvs` exits 5 when a named device is no PV. */
 const LVM_NOT_FOUND_EXIT = 5;
@@ -62,6 +64,7 @@ export function validateDeviceInputs(inputs: Record<string, unknown>): Validatio
         ...validateDevicePath(inputs.path, "path"),
         ...validateTags(inputs.tags, "tags"),
         ...validateDestroyData(inputs.destroyData, "destroyData"),
+        ...validateDestroyData(inputs.adoptVolumeGroup, "adoptVolumeGroup"),
     ];
 }
 
@@ -82,6 +85,10 @@ export async function create(inputs: DeviceInputs): Promise<pulumi.dynamic.Creat
         throw new Error(`${host.label}: ${path} is not a block device (or does not exist); check the device path`);
     }
     const pv = await physicalVolume(host, path);
+    if (inputs.adoptVolumeGroup === true && pv?.vgName) {
+        // heketi's VG (or another one): its bricks stay where they are, volumes can adopt them.
+        return adoptedGroup(host, inputs, pv.vgName);
+    }
     if (pv?.vgName !== vgName) {
         await prepareEmptyDevice(host, inputs);
         await host.run(pvcreateArgs(path));
@@ -99,6 +106,18 @@ export async function create(inputs: DeviceInputs): Promise<pulumi.dynamic.Creat
         throw new Error(`${host.label}: volume group ${vgName} on ${path} vanished right after it was created`);
     }
     void pulumi.log.info(`${host.label}: ${path} is volume group ${vgName} (${formatSize(group.vgSize)})${pv?.vgName === vgName ? ", adopted" : ""}`);
+    return { id: vgName, outs: await outputsFor(host, inputs, group) };
+}
+
+async function adoptedGroup(host: SshExecutor, inputs: DeviceInputs, vgName: string): Promise<pulumi.dynamic.CreateResult<DeviceOutputs>> {
+    const group = await volumeGroup(host, vgName);
+    if (!group) {
+        throw new Error(`${host.label}: ${inputs.path} is a PV of volume group ${vgName}, which LVM cannot show; check the device`);
+    }
+    if (group.pvCount !== 1) {
+        throw new Error(`${host.label}: volume group ${vgName} on ${inputs.path} spans ${group.pvCount} devices; only single-device volume groups (heketi's) can be adopted`);
+    }
+    void pulumi.log.info(`${host.label}: ${inputs.path} is volume group ${vgName} (${formatSize(group.vgSize)}), adopted with its ${group.lvCount} LVs`);
     return { id: vgName, outs: await outputsFor(host, inputs, group) };
 }
 
@@ -185,7 +204,7 @@ async function volumeGroup(host: SshExecutor, vgName: string): Promise<VolumeGro
 
 async function outputsFor(host: SshExecutor, inputs: DeviceInputs, group: VolumeGroup): Promise<DeviceOutputs> {
     const pvs = (await physicalVolumes(host)).filter((pv) => pv.vgName === group.vgName);
-    const { nodeName, manageHost, connection, path, tags, destroyData } = inputs;
+    const { nodeName, manageHost, connection, path, tags, destroyData, adoptVolumeGroup } = inputs;
     return {
         nodeName,
         manageHost,
@@ -193,6 +212,7 @@ async function outputsFor(host: SshExecutor, inputs: DeviceInputs, group: Volume
         path,
         ...(tags === undefined ? {} : { tags }),
         ...(destroyData === undefined ? {} : { destroyData }),
+        ...(adoptVolumeGroup === undefined ? {} : { adoptVolumeGroup }),
         vgName: group.vgName,
         sizeBytes: group.vgSize,
         pvUuid: pvs[0]?.pvUuid ?? "",

@@ -67,6 +67,11 @@ export function fstabRemoveArgs(brick: BrickLocation): string[] {
     return fstabRemoveMountArgs(brickMount(brick));
 }
 
+/** Exit 0 when the brick's filesystem is mounted. */
+export function brickMountedArgs(brick: BrickLocation): string[] {
+    return ["mountpoint", "-q", brickMount(brick)];
+}
+
 export function mountArgs(brick: BrickLocation): string[] {
     return ["mount", "-o", BRICK_MOUNT_OPTIONS, brickDevice(brick), brickMount(brick)];
 }
@@ -117,6 +122,8 @@ export function addBrickArgs(volumeName: string, durability: Durability, bricks:
 export const volumeSetArgs = (volumeName: string, option: string, value: string): string[] => glusterArgs("volume", "set", volumeName, option, value);
 export const volumeResetArgs = (volumeName: string, option: string): string[] => glusterArgs("volume", "reset", volumeName, option);
 export const volumeStartArgs = (volumeName: string): string[] => glusterArgs("volume", "start", volumeName);
+/** Starts the processes of a started volume's bricks that are not running (e.g. after a remount). */
+export const volumeStartForceArgs = (volumeName: string): string[] => glusterArgs("volume", "start", volumeName, "force");
 export const volumeStopArgs = (volumeName: string): string[] => glusterArgs("volume", "stop", volumeName, "force");
 export const volumeDeleteArgs = (volumeName: string): string[] => glusterArgs("volume", "delete", volumeName);
 export const volumeStatusArgs = (volumeName: string): string[] => glusterArgs("volume", "status", volumeName);

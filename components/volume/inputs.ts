@@ -30,6 +30,8 @@ export interface VolumeInputs {
     gid?: number;
     options: Record<string, string>;
     snapshotFactor: number;
+    /** Take over a volume of this name that already exists on the hosts instead of refusing it. */
+    adopt?: boolean;
 }
 
 export interface VolumeBrick {
@@ -60,6 +62,8 @@ export interface VolumeOutputs extends VolumeInputs {
     status: string;
     /** Bricks in state that the volume no longer has (host:path), as last seen by refresh. */
     missingBricks: string[];
+    /** Bricks whose filesystem refresh found not mounted (host:path); up mounts them again. */
+    unmountedBricks?: string[];
     stateVersion: number;
 }
 
@@ -95,6 +99,9 @@ export function checkInputs(olds: Partial<VolumeInputs> | undefined, news: Recor
     }
     if (known(news.options)) {
         failures.push(...checkOptions(news.options));
+    }
+    if (news.adopt !== undefined && known(news.adopt) && typeof news.adopt !== "boolean") {
+        failures.push({ property: "adopt", reason: `expected true or false, got ${JSON.stringify(news.adopt)}` });
     }
     if (known(news.topology)) {
         failures.push(...checkTopology(news.topology));
@@ -181,6 +188,11 @@ export function requiresReplacement(olds: Partial<VolumeInputs>, news: Record<st
 export function changedInputs(olds: VolumeOutputs, news: VolumeInputs): string[] {
     const keys: Array<keyof VolumeInputs> = ["topology", "volumeName", "size", "durability", "gid", "options", "snapshotFactor"];
     return keys.filter((key) => JSON.stringify(canonical(olds[key])) !== JSON.stringify(canonical(news[key])));
+}
+
+/** True when refresh saw brick filesystems not mounted, so an update should mount them. */
+export function needsRemount(olds: VolumeOutputs): boolean {
+    return (olds.unmountedBricks ?? []).length > 0;
 }
 
 /** True when refresh saw the volume not running, so an update should start it. */

@@ -4,13 +4,17 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { placeBricks, type ExistingBrick } from "../placement";
-import { FSTAB_SYNC_ARGS, type SshExecutor } from "../remote";
-import { parseSize } from "../sizes";
+import { FSTAB_SYNC_ARGS, lvsArgs, parseLvs, SshConnectionError, type GlusterVolumeInfo, type SshExecutor } from "../remote";
+import { formatSize, parseSize } from "../sizes";
+import { adoptedSizeBytes, durabilityMismatch, locateBricks, sizeBricks, sizeMismatch } from "./adopt";
 import { createBrick, destroyBrick, newProgress, setBrickGroup, undoBrick, type BrickProgress } from "./bricks";
 import { ClusterAccess } from "./cluster-access";
 import {
     addBrickArgs,
     brickMount,
+    brickMountedArgs,
+    mountArgs,
+    volumeStartForceArgs,
     glusterBrickName,
     rebalanceStartArgs,
     volumeCreateArgs,
@@ -26,6 +30,7 @@ import { brickSets, volumeBricks, volumeOutputs } from "./layout";
 import {
     changedInputs,
     checkInputs,
+    needsRemount,
     needsStart,
     optionChanges,
     placementLimits,
@@ -45,7 +50,7 @@ export async function check(olds: Partial<VolumeInputs>, news: VolumeInputs): Pr
 export async function diff(_id: string, olds: VolumeOutputs, news: VolumeInputs): Promise<pulumi.dynamic.DiffResult> {
     const changed = changedInputs(olds, news);
     return {
-        changes: changed.length > 0 || needsStart(olds) || olds.stateVersion !== VOLUME_STATE_VERSION,
+        changes: changed.length > 0 || needsStart(olds) || needsRemount(olds) || olds.stateVersion !== VOLUME_STATE_VERSION,
         // A volume deleted by hand comes back as a new one (its old bricks removed first).
         replaces: [...requiresReplacement(olds, news as unknown as Record<string, unknown>), ...(olds.status === VOLUME_MISSING ? ["status"] : [])],
         // The replacement takes the same gluster volume name and brick ids.
@@ -57,8 +62,15 @@ export async function create(inputs: VolumeInputs): Promise<pulumi.dynamic.Creat
     const cluster = new ClusterAccess(inputs.topology);
     const name = inputs.volumeName;
     const peer = await cluster.anyPeer();
-    if (await findVolume(peer, name)) {
-        throw new Error(`volume '${name}': the cluster already has a gluster volume of that name (seen from ${peer.label}); choose another name or delete that volume`);
+    const existing = await findVolume(peer, name);
+    if (existing && inputs.adopt === true) {
+        return adopt(cluster, peer, inputs, existing);
+    }
+    if (existing) {
+        throw new Error(
+            `volume '${name}': the cluster already has a gluster volume of that name (seen from ${peer.label}); ` +
+                "choose another name, delete that volume, or set adopt: true to take it over",
+        );
     }
     const sizeBytes = parseSize(inputs.size);
     const placement = placeBricks(
@@ -88,6 +100,45 @@ export async function create(inputs: VolumeInputs): Promise<pulumi.dynamic.Creat
     return { id: name, outs: volumeOutputs(inputs, sizeBytes, bricks, []) };
 }
 
+/** Takes over an existing volume: reads its bricks from the hosts; only declared options that differ are set. */
+async function adopt(cluster: ClusterAccess, peer: SshExecutor, inputs: VolumeInputs, info: GlusterVolumeInfo): Promise<pulumi.dynamic.CreateResult<VolumeOutputs>> {
+    const name = inputs.volumeName;
+    const mismatch = durabilityMismatch(info, inputs.durability);
+    if (mismatch !== undefined) {
+        throw new Error(`adopting ${mismatch}`);
+    }
+    const located = locateBricks(info, inputs.topology, inputs.durability);
+    const lvs = (
+        await Promise.all(
+            [...new Set(located.map((brick) => brick.node))].map(async (node) => {
+                const vgNames = [...new Set(located.filter((brick) => brick.node === node).map((brick) => brick.vgName))];
+                return parseLvs((await cluster.host(node).run(lvsArgs(vgNames))).stdout);
+            }),
+        )
+    ).flat();
+    const bricks = sizeBricks(name, located, lvs);
+    const sizeBytes = adoptedSizeBytes(bricks, inputs.durability);
+    const wrongSize = sizeMismatch(name, parseSize(inputs.size), sizeBytes);
+    if (wrongSize !== undefined) {
+        throw new Error(`adopting ${wrongSize}`);
+    }
+    const unmounted = await unmountedBricksOf(cluster, bricks);
+    if (unmounted.length > 0) {
+        throw new Error(`adopting volume '${name}': brick filesystems not mounted: ${unmounted.join(", ")}; mount them (or fix their fstab lines) first`);
+    }
+    for (const [option, value] of Object.entries(inputs.options).filter(([option, value]) => info.options[option] !== value)) {
+        await volumeStep(peer, `gluster volume set ${option}`, volumeSetArgs(name, option, value));
+    }
+    if (inputs.gid !== undefined) {
+        await Promise.all(bricks.map((brick) => setBrickGroup(cluster.host(brick.node), brick, inputs.gid!)));
+    }
+    if (info.status !== "Started") {
+        await volumeStep(peer, "gluster volume start", volumeStartArgs(name));
+    }
+    void pulumi.log.info(`volume '${name}': adopted with ${bricks.length} bricks (${formatSize(sizeBytes)}); its data was not touched`);
+    return { id: name, outs: volumeOutputs(inputs, sizeBytes, bricks, []) };
+}
+
 export async function read(id: string, props: VolumeOutputs): Promise<pulumi.dynamic.ReadResult<VolumeOutputs>> {
     const cluster = new ClusterAccess(props.topology);
     const peer = await cluster.anyPeer(props.bricks.map((brick) => brick.node));
@@ -105,7 +156,11 @@ export async function read(id: string, props: VolumeOutputs): Promise<pulumi.dyn
     if (missingBricks.length > 0) {
         void pulumi.log.warn(`volume '${props.volumeName}' lacks bricks it should have: ${missingBricks.join(", ")}`);
     }
-    return { id, props: { ...props, options, status: info.status, missingBricks, stateVersion: VOLUME_STATE_VERSION } };
+    const unmountedBricks = await unmountedBricksOf(cluster, props.bricks);
+    if (unmountedBricks.length > 0) {
+        void pulumi.log.warn(`volume '${props.volumeName}': brick filesystems not mounted: ${unmountedBricks.join(", ")}; 'pulumi up' mounts them again`);
+    }
+    return { id, props: { ...props, options, status: info.status, missingBricks, unmountedBricks, stateVersion: VOLUME_STATE_VERSION } };
 }
 
 export async function update(_id: string, olds: VolumeOutputs, news: VolumeInputs): Promise<pulumi.dynamic.UpdateResult<VolumeOutputs>> {
@@ -122,13 +177,50 @@ export async function update(_id: string, olds: VolumeOutputs, news: VolumeInput
     if (news.gid !== undefined && news.gid !== olds.gid) {
         await Promise.all(olds.bricks.map((brick) => setBrickGroup(cluster.host(brick.node), brick, news.gid!)));
     }
-    if (needsStart(olds)) {
+    // `start force` after a remount also starts a stopped volume.
+    const startedByRemount = needsRemount(olds) && (await remountBricks(cluster, peer, name, olds.bricks));
+    if (needsStart(olds) && !startedByRemount) {
         await volumeStep(peer, "gluster volume start", volumeStartArgs(name));
     }
     // Last: once add-brick succeeds nothing may fail, or state would lose the new bricks.
     const sizeBytes = parseSize(news.size);
     const bricks = sizeBytes > olds.sizeBytes ? [...olds.bricks, ...(await expand(cluster, peer, olds, news, sizeBytes - olds.sizeBytes))] : olds.bricks;
     return { outs: volumeOutputs(news, Math.max(sizeBytes, olds.sizeBytes), bricks, olds.missingBricks ?? []) };
+}
+
+/** The bricks (host:path) on reachable hosts whose filesystem is not mounted; unreachable hosts are not drift. */
+async function unmountedBricksOf(cluster: ClusterAccess, bricks: readonly VolumeBrick[]): Promise<string[]> {
+    const unmounted = await Promise.all(
+        bricks.map(async (brick) => {
+            try {
+                return (await cluster.host(brick.node).tryRun(brickMountedArgs(brick))).exitCode === 0 ? undefined : glusterBrickName(brick.host, brick.path);
+            } catch (error) {
+                if (error instanceof SshConnectionError) {
+                    return undefined;
+                }
+                throw error;
+            }
+        }),
+    );
+    return unmounted.filter((brick): brick is string => brick !== undefined);
+}
+
+/** Mounts the brick filesystems that are not mounted and restarts their brick processes; true if it did any. */
+async function remountBricks(cluster: ClusterAccess, peer: SshExecutor, name: string, bricks: readonly VolumeBrick[]): Promise<boolean> {
+    const remounted: string[] = [];
+    for (const brick of bricks) {
+        const host = cluster.host(brick.node);
+        if ((await host.tryRun(brickMountedArgs(brick))).exitCode !== 0) {
+            await stepOn(host, `mount ${brickMount(brick)}`, mountArgs(brick));
+            remounted.push(glusterBrickName(brick.host, brick.path));
+        }
+    }
+    if (remounted.length > 0) {
+        // glusterd does not restart a brick whose directory was missing: start force does, and leaves running bricks alone.
+        await volumeStep(peer, "gluster volume start force", volumeStartForceArgs(name));
+        void pulumi.log.info(`volume '${name}': mounted ${remounted.join(", ")} again and restarted their brick processes`);
+    }
+    return remounted.length > 0;
 }
 
 /** heketi's expansion: new brick sets placed away from the existing ones, add-brick, rebalance. */

@@ -29,9 +29,16 @@ export interface GlusterVolumeArgs {
     options?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Thin pool size as a multiple of the brick size, room for snapshots; 1..100, default 1. */
     snapshotFactor?: pulumi.Input<number>;
+    /**
+     * Take over a volume of this name that exists on the hosts (heketi-made, or in heketi's brick
+     * layout) instead of refusing it: bricks and sizes are read from the hosts, data is untouched.
+     */
+    adopt?: pulumi.Input<boolean>;
 }
 
 export class GlusterVolume extends pulumi.dynamic.Resource {
+    /** The cluster it lives on, SSH keys included: a secret. */
+    declare readonly topology: pulumi.Output<ClusterTopology>;
     declare readonly volumeName: pulumi.Output<string>;
     declare readonly sizeBytes: pulumi.Output<number>;
     declare readonly mountSource: pulumi.Output<string>;
@@ -52,6 +59,7 @@ export class GlusterVolume extends pulumi.dynamic.Resource {
             gid: args.gid,
             options: args.options ?? {},
             snapshotFactor: args.snapshotFactor ?? 1,
+            adopt: args.adopt,
             // Outputs the provider adds must be named here to appear as properties.
             sizeBytes: undefined,
             mountSource: undefined,

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { closeAll, GLUSTERFS_MODE_UNCHECKED, GlusterPersistentVolume, GlusterVolume, parseVolumeInfo, volumeInfoArgs, type GlusterPersistentVolumeArgs } from "../../components";
 import { EngineOperationError, EngineStack } from "../engine/automation";
 import { api, kubeconfig, serverVersion, waitForObject } from "../k8s/api";
-import { prepareCluster, runLocal, type LabCluster } from "../lab/cluster-fixture";
+import { onMount, prepareCluster, type LabCluster } from "../lab/cluster-fixture";
 import { loadLab, type Lab } from "../lab/lab";
 
 const PV_TYPE = "kubernetes:core/v1:PersistentVolume";
@@ -122,16 +122,15 @@ describe("kubernetes: GlusterPersistentVolume on a real API server", function ()
         it("destroys the Kubernetes objects and leaves the gluster volume and its data alone", async function () {
             const { outputs } = await storage.up();
             const source = outputs.mountSource.value as string;
-            const backups = (outputs.backupVolfileServers.value as string[]).join(":");
-            const mount = `set -e\nd=$(mktemp -d)\nmount -t glusterfs -o backup-volfile-servers="$2" "$1" "$d"\ntrap 'umount "$d"; rmdir "$d"' EXIT\n`;
-            await runLocal(`${mount}echo kept > "$d/kept.txt"`, source, backups);
+            const backups = outputs.backupVolfileServers.value as string[];
+            await onMount(source, backups, "echo kept > kept.txt");
             await engine.destroy();
             for (const object of ["/api/v1/persistentvolumes/glusterfs-web", "/api/v1/namespaces/default/persistentvolumeclaims/web-data", "/api/v1/namespaces/default/endpoints/glusterfs-web", "/api/v1/namespaces/default/services/glusterfs-web"]) {
                 await waitForObject(object, `${object} is deleted`, (_body, status) => status === 404);
             }
             const [info] = parseVolumeInfo((await cluster.hosts.get("n1")!.run(volumeInfoArgs("web"))).stdout);
             assert.equal(info.status, "Started");
-            assert.equal(await runLocal(`${mount}cat "$d/kept.txt"`, source, backups), "kept\n");
+            assert.equal(await onMount(source, backups, "cat kept.txt"), "kept\n");
         });
     });
 

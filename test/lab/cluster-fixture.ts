@@ -5,6 +5,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { GlusterCluster, type ClusterTopology } from "../../components/cluster";
 import { BRICK_MOUNT_ROOT } from "../../components/device";
+import { SNAPSHOT_MOUNT_ROOT } from "../../components/snapshot";
 import { glusterArgs, lvsArgs, parseLvs, parseVgs, type SshExecutor, vgsArgs } from "../../components/remote";
 import { labClusterArgs } from "../../stacks/lab/program";
 import { EngineStack } from "../engine/automation";
@@ -54,12 +55,13 @@ export async function prepareCluster(lab: Lab, projectName: string): Promise<Lab
     }
 }
 
-/** Unmounts every brick, drops their fstab lines and mount directories, and removes the LVs of `vgName`. */
+/** Unmounts every brick (snapshots' too), drops their fstab lines and mount directories, and removes the LVs of `vgName`. */
 export async function wipeBricks(host: SshExecutor, vgName?: string): Promise<void> {
     const wipe = [
-        `for m in $(awk '$2 ~ "^${BRICK_MOUNT_ROOT}/" {print $2}' /proc/mounts); do umount -l "$m"; done`,
+        // Brick mounts, and those of snapshots and clones that gluster made.
+        `for m in $(awk '$2 ~ "^(${BRICK_MOUNT_ROOT}|${SNAPSHOT_MOUNT_ROOT})/" {print $2}' /proc/mounts); do umount -l "$m"; done`,
         `awk '$2 !~ "^${BRICK_MOUNT_ROOT}/"' /etc/fstab > /etc/.fstab.wipe && mv /etc/.fstab.wipe /etc/fstab`,
-        `rm -rf ${BRICK_MOUNT_ROOT}`,
+        `rm -rf ${BRICK_MOUNT_ROOT} ${SNAPSHOT_MOUNT_ROOT}`,
     ].join("\n");
     await host.run(["sh", "-c", wipe]);
     if (vgName !== undefined) {
@@ -73,6 +75,8 @@ export async function wipeBricks(host: SshExecutor, vgName?: string): Promise<vo
 export async function wipeCluster(lab: Lab): Promise<void> {
     const hosts = lab.nodes.map((node) => labExecutor(node));
     const n1 = hosts[0];
+    // Snapshots first: gluster refuses to delete a volume that has them.
+    await n1.tryRun(["gluster", "--mode=script", "snapshot", "delete", "all"]);
     const volumes = await n1.run(["gluster", "--mode=script", "volume", "list"]);
     for (const volume of volumes.stdout.split("\n").map((line) => line.trim()).filter((line) => line && !/^No volumes/.test(line))) {
         await n1.tryRun(glusterArgs("volume", "stop", volume, "force"));
@@ -123,4 +127,18 @@ export async function glusterVolumes(host: SshExecutor): Promise<string[]> {
 export async function runLocal(script: string, ...args: string[]): Promise<string> {
     const { stdout } = await promisify(execFile)("bash", ["-c", script, "bash", ...args], { timeout: 120_000 });
     return stdout;
+}
+
+/**
+ * Mounts a gluster volume with the FUSE client in a temporary directory, runs `body` there (a
+ * shell script), and always unmounts; resolves with what `body` printed.
+ */
+export async function onMount(mountSource: string, backupVolfileServers: readonly string[], body: string): Promise<string> {
+    const script = `set -e
+dir=$(mktemp -d /tmp/glusterfs-mount.XXXXXX)
+mount -t glusterfs -o backup-volfile-servers="$2" "$1" "$dir"
+trap 'cd /; umount "$dir"; rmdir "$dir"' EXIT
+cd "$dir"
+${body}`;
+    return runLocal(script, mountSource, backupVolfileServers.join(":"));
 }

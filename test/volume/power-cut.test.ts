@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { closeAll, glusterArgs, healComplete, healInfoArgs, parseHealInfo, parseVolumeInfo, parseVolumeStatus, type SshExecutor, volumeInfoArgs } from "../../components/remote";
 import { brickMount, GlusterVolume, type VolumeBrick } from "../../components/volume";
 import { EngineStack } from "../engine/automation";
-import { leftovers, prepareCluster, runLocal, type LabCluster } from "../lab/cluster-fixture";
+import { leftovers, onMount, prepareCluster, type LabCluster } from "../lab/cluster-fixture";
 import { labNode, loadLab, type Lab } from "../lab/lab";
 
 const VOLUME = "powercut";
@@ -26,18 +26,6 @@ async function waitFor<T>(what: string, limitMs: number, intervalMs: number, pro
         assert.ok(performance.now() < deadline, `${what}: not within ${limitMs / 1000} s; last seen: ${seen}`);
         await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
-}
-
-// One mount per call ($1 source, $2 backup servers, then `body`): each `ip netns exec` child has
-// its own mount namespace, so a FUSE mount lives and dies in one script.
-async function onMount(source: string, backups: string[], body: string): Promise<string> {
-    const script = `set -e
-dir=$(mktemp -d /tmp/glusterfs-mount.XXXXXX)
-mount -t glusterfs -o backup-volfile-servers="$2" "$1" "$dir"
-trap 'cd /; umount "$dir"; rmdir "$dir"' EXIT
-cd "$dir"
-${body}`;
-    return runLocal(script, source, backups.join(":"));
 }
 
 describe("volume: a power cut right after up costs no brick", function () {

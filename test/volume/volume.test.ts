@@ -4,11 +4,12 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterTopology } from "../../components/cluster";
-import { closeAll, glusterArgs, lvsArgs, parseLvs, parseVolumeInfo, type SshExecutor } from "../../components/remote";
+import { closeAll, glusterArgs, lvsArgs, parseLvs, parseVolumeInfo, parseVolumeStatus, type SshExecutor } from "../../components/remote";
 import { brickId, brickMount, fstabLine, GlusterVolume, type GlusterVolumeArgs, type VolumeBrick } from "../../components/volume";
+import { GlusterSnapshot, GlusterVolumeClone } from "../../components/snapshot";
 import { EngineOperationError, EngineStack } from "../engine/automation";
 import { type Lab, labNode, loadLab } from "../lab/lab";
-import { glusterVolumes, leftovers, prepareCluster, runLocal, wipeBricks, type LabCluster } from "../lab/cluster-fixture";
+import { glusterVolumes, leftovers, onMount, prepareCluster, wipeBricks, type LabCluster } from "../lab/cluster-fixture";
 
 const VOLUME_TYPE = "pulumi-nodejs:dynamic/gluster/volume:Volume";
 
@@ -29,19 +30,6 @@ function volumeStack(topology: ClusterTopology, resourceName: string, settings: 
             } satisfies Record<string, pulumi.Output<unknown>>;
         },
     });
-}
-
-// Mounts the volume, runs `body` (with $1 = mount dir, $2.. = args), and always unmounts.
-const WITH_MOUNT = `
-set -e
-dir=$(mktemp -d /tmp/glusterfs-mount.XXXXXX)
-mount -t glusterfs -o backup-volfile-servers="$2" "$1" "$dir"
-trap 'cd /; umount "$dir"; rmdir "$dir"' EXIT
-cd "$dir"
-`;
-
-async function onMount(mountSource: string, backups: string[], body: string): Promise<string> {
-    return runLocal(`${WITH_MOUNT}\n${body}`, mountSource, backups.join(":"));
 }
 
 async function volumeInfo(host: SshExecutor, name: string) {
@@ -187,6 +175,28 @@ describe("volume: GlusterVolume on the lab through the real engine", function ()
             assert.deepEqual([info.status, info.options["performance.cache-size"]], ["Started", "64MB"]);
         });
 
+        it("sees a brick filesystem left unmounted (as after a reboot) on refresh, and up mounts it and restarts the brick", async function () {
+            const brick = bricks.find((candidate) => candidate.node === "n2")!;
+            const n2 = cluster.hosts.get("n2")!;
+            const brickOnline = async () => {
+                const [status] = parseVolumeStatus((await cluster.hosts.get("n1")!.run(glusterArgs("volume", "status", "web"))).stdout);
+                return status.bricks.find((entry) => entry.hostname === brick.host && entry.path === brick.path);
+            };
+            const before = await brickOnline();
+            assert.ok(before?.pid, "the brick runs");
+            await n2.run(["kill", String(before.pid)]);
+            await n2.run(["umount", brickMount(brick)]);
+            await engine.refresh();
+            assert.deepEqual((await volumeState(engine)).unmountedBricks, [`${brick.host}:${brick.path}`]);
+            const result = await engine.up();
+            assert.deepEqual(result.events.changes(VOLUME_TYPE).map(({ op }) => op), ["update"]);
+            assert.equal((await n2.tryRun(["mountpoint", "-q", brickMount(brick)])).exitCode, 0, "mounted again");
+            const after = await brickOnline();
+            assert.ok(after?.online && after.pid !== null && after.pid !== before.pid, "the brick runs again");
+            await engine.refresh();
+            assert.deepEqual((await volumeState(engine)).unmountedBricks, [], "no drift left");
+        });
+
         it("expands to 2Gi with a new brick set; the mount sees the size and the data", async function () {
             const sizeOf = "df -B1 --output=size . | tail -1\ncat greeting.txt";
             const [before] = (await onMount(mountSource, backups, sizeOf)).split("\n");
@@ -262,6 +272,49 @@ describe("volume: GlusterVolume on the lab through the real engine", function ()
             await closeAll();
             // What the victim had made before the power cut, remounted from fstab at boot.
             await wipeBricks(cluster.hosts.get(victim.name)!, victimVg);
+            await engine.dispose();
+        }
+    });
+
+    it("snapshots a volume and clones the snapshot: the clone holds the data as it was", async function () {
+        let stage: "volume" | "snapshot" | "clone" = "volume";
+        const engine = await EngineStack.create({
+            projectName: "snapshot-test",
+            program: async () => {
+                const volume = new GlusterVolume("snapped", { cluster: cluster.topology, size: "1Gi", durability: { type: "replicate", replica: 3 }, snapshotFactor: 2 });
+                const outputs: Record<string, pulumi.Output<unknown>> = { mountSource: volume.mountSource, backups: volume.backupVolfileServers };
+                if (stage !== "volume") {
+                    const snapshot = new GlusterSnapshot("before-v2", { volume });
+                    if (stage === "clone") {
+                        const clone = new GlusterVolumeClone("restored", { snapshot, name: "restored" });
+                        outputs.cloneSource = clone.mountSource;
+                        outputs.cloneBackups = clone.backupVolfileServers;
+                    }
+                }
+                return outputs;
+            },
+        });
+        try {
+            const { outputs } = await engine.up();
+            const source = outputs.mountSource.value as string;
+            const backups = outputs.backups.value as string[];
+            await onMount(source, backups, "echo v1 > state.txt");
+            stage = "snapshot";
+            await engine.up();
+            const n1 = cluster.hosts.get("n1")!;
+            assert.match((await n1.run(glusterArgs("snapshot", "info", "before-v2"))).stdout, /<status>Started<\/status>|Activated/i);
+            await onMount(source, backups, "echo v2 > state.txt");
+            stage = "clone";
+            const cloned = await engine.up();
+            assert.equal(await onMount(cloned.outputs.cloneSource.value as string, cloned.outputs.cloneBackups.value as string[], "cat state.txt"), "v1\n");
+            assert.equal(await onMount(source, backups, "cat state.txt"), "v2\n");
+            assert.deepEqual((await engine.preview()).events.changes(), []);
+
+            await engine.destroy();
+            await assertNothingLeft(cluster, "restored");
+            await assertNothingLeft(cluster, "snapped");
+            assert.match((await n1.run(glusterArgs("snapshot", "list"))).stdout, /<count>0<\/count>/);
+        } finally {
             await engine.dispose();
         }
     });
