@@ -1,7 +1,7 @@
 // GlusterCluster's argument checks: every failure names its field, e.g. "nodes[0].devices[1].path".
 // Values not known yet (Outputs) are skipped; the cluster checks them again once they resolve.
-import { duplicateDevicePaths, validateDestroyData, validateDevicePath, validateTags } from "../device/validation";
-import { firstRepeats, isRecord, isUnknownInput, quoteValue, validateConnection, validateHost, validateNodeName } from "../node/validation";
+import { duplicateDevicePaths, validateDevicePath, validateTags } from "../device/validation";
+import { firstRepeats, isRecord, isUnknownInput, quoteValue, validateConnection, validateHost, validateNodeName, validateOptionalBoolean } from "../node/validation";
 import { validateZoneChecking, type ValidationFailure } from "../placement/validation";
 
 export function validateClusterArgs(args: unknown): ValidationFailure[] {
@@ -38,9 +38,7 @@ function validateNode(node: unknown, property: string): ValidationFailure[] {
         ...validateZone(node.zone, `${property}.zone`),
         ...validateConnection(node.connection, `${property}.connection`),
     ];
-    if (node.bootstrap !== undefined && typeof node.bootstrap !== "boolean") {
-        failures.push({ property: `${property}.bootstrap`, reason: `expected true or false, got ${JSON.stringify(node.bootstrap)}` });
-    }
+    failures.push(...validateOptionalBoolean(node.bootstrap, `${property}.bootstrap`));
     const { devices } = node;
     if (!Array.isArray(devices)) {
         failures.push({ property: `${property}.devices`, reason: "expected a list of devices, e.g. [{ path: \"/dev/sdb\" }] (it may be empty)" });
@@ -59,7 +57,7 @@ function validateDevice(device: unknown, property: string): ValidationFailure[] 
     return [
         ...validateDevicePath(device.path, `${property}.path`),
         ...validateTags(device.tags, `${property}.tags`),
-        ...validateDestroyData(device.destroyData, `${property}.destroyData`),
+        ...validateOptionalBoolean(device.destroyData, `${property}.destroyData`),
     ];
 }
 

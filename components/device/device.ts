@@ -1,6 +1,6 @@
 // GlusterDevice: a block device on a node holding one LVM volume group for bricks (see provider.ts).
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProviderShim } from "../dynamic";
+import { dynamicProviderShim, withSecretOutputs } from "../dynamic";
 import type { SshConnectionArgs } from "../node/node";
 
 const deviceProvider = dynamicProviderShim("pulumi-gluster/bin/components/device/provider");
@@ -37,7 +37,6 @@ export class GlusterDevice extends pulumi.dynamic.Resource {
     constructor(name: string, args: GlusterDeviceArgs, opts?: pulumi.CustomResourceOptions) {
         // Secret as a whole: the engine re-marks only top-level properties of provider results.
         const inputs = { ...args, connection: pulumi.secret(args.connection), vgName: undefined, sizeBytes: undefined, pvUuid: undefined, stateVersion: undefined };
-        const additionalSecretOutputs = [...(opts?.additionalSecretOutputs ?? []), "connection"];
-        super(deviceProvider, name, inputs, { ...opts, additionalSecretOutputs }, "gluster/device", "Device");
+        super(deviceProvider, name, inputs, withSecretOutputs(opts, "connection"), "gluster/device", "Device");
     }
 }

@@ -7,7 +7,7 @@ import type { ValidationFailure } from "../placement/validation";
 import { lvsArgs, parseLvs, parseVgs, type SshExecutor, vgsArgs, type VolumeGroup } from "../remote";
 import { connectionExecutor } from "../cluster/connection";
 import { inputDiff } from "../dynamic/diff";
-import { validateConnection, validateHost, validateNodeName } from "../node/validation";
+import { validateConnection, validateHost, validateNodeName, validateOptionalBoolean } from "../node/validation";
 import {
     blockDeviceTestArgs,
     deviceHoldsDataMessage,
@@ -26,7 +26,7 @@ import {
     wipeArgs,
     type PvReportRow,
 } from "./commands";
-import { validateDestroyData, validateDevicePath, validateTags } from "./validation";
+import { validateDevicePath, validateTags } from "./validation";
 
 /** Bumped whenever the shape of the outputs changes; diff turns an old version into an update. */
 export const DEVICE_STATE_VERSION = 1;
@@ -63,8 +63,8 @@ export function validateDeviceInputs(inputs: Record<string, unknown>): Validatio
         ...validateConnection(inputs.connection, "connection"),
         ...validateDevicePath(inputs.path, "path"),
         ...validateTags(inputs.tags, "tags"),
-        ...validateDestroyData(inputs.destroyData, "destroyData"),
-        ...validateDestroyData(inputs.adoptVolumeGroup, "adoptVolumeGroup"),
+        ...validateOptionalBoolean(inputs.destroyData, "destroyData"),
+        ...validateOptionalBoolean(inputs.adoptVolumeGroup, "adoptVolumeGroup"),
     ];
 }
 

@@ -36,13 +36,6 @@ export function validateTags(value: unknown, property: string): ValidationFailur
     });
 }
 
-export function validateDestroyData(value: unknown, property: string): ValidationFailure[] {
-    if (value === undefined || typeof value === "boolean" || isUnknownInput(value)) {
-        return [];
-    }
-    return [{ property, reason: `${quoteValue(value)} is not a boolean` }];
-}
-
 /** One failure per repeated path of one node; `property(i)` names the i-th device's path field. */
 export function duplicateDevicePaths(paths: readonly unknown[], property: (index: number) => string): ValidationFailure[] {
     return firstRepeats(paths).map(({ value, index, first }) => ({

@@ -1,2 +1,3 @@
 export * from "./shim";
 export * from "./diff";
+export * from "./secrets";

@@ -2,7 +2,7 @@
 // its fstab line, for "hostMount" PersistentVolumes. A dynamic resource over SSH; the
 // implementation is in host-mount-provider.ts and state holds only the shim.
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProviderShim } from "../dynamic";
+import { dynamicProviderShim, withSecretOutputs } from "../dynamic";
 import type { SshConnectionArgs } from "../node/node";
 
 const hostMountProvider = dynamicProviderShim("pulumi-gluster/bin/components/kubernetes/host-mount-provider");
@@ -44,7 +44,6 @@ export class GlusterHostMount extends pulumi.dynamic.Resource {
             status: undefined,
             stateVersion: undefined,
         };
-        const additionalSecretOutputs = [...(opts?.additionalSecretOutputs ?? []), "connection"];
-        super(hostMountProvider, name, inputs, { ...opts, additionalSecretOutputs }, "gluster/kubernetes", "HostMount");
+        super(hostMountProvider, name, inputs, withSecretOutputs(opts, "connection"), "gluster/kubernetes", "HostMount");
     }
 }

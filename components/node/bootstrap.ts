@@ -2,7 +2,7 @@
 // as gk-deploy did for its nodes. A dynamic resource over the project's own SSH executor rather
 // than @pulumi/command's remote.Command, whose provider plugin cannot be had here (see README).
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProviderShim } from "../dynamic";
+import { dynamicProviderShim, withSecretOutputs } from "../dynamic";
 import type { SshConnectionArgs } from "./node";
 
 const bootstrapProvider = dynamicProviderShim("pulumi-gluster/bin/components/node/bootstrap-provider");
@@ -27,7 +27,6 @@ export class GlusterBootstrap extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: GlusterBootstrapArgs, opts?: pulumi.CustomResourceOptions) {
         const inputs = { ...args, connection: pulumi.secret(args.connection), osFamily: undefined, installedPackages: undefined, stateVersion: undefined };
-        const additionalSecretOutputs = [...(opts?.additionalSecretOutputs ?? []), "connection"];
-        super(bootstrapProvider, name, inputs, { ...opts, additionalSecretOutputs }, "gluster/node", "Bootstrap");
+        super(bootstrapProvider, name, inputs, withSecretOutputs(opts, "connection"), "gluster/node", "Bootstrap");
     }
 }

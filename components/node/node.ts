@@ -1,6 +1,6 @@
 // GlusterNode: a storage host that is a member of a gluster pool (see provider.ts).
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProviderShim } from "../dynamic";
+import { dynamicProviderShim, withSecretOutputs } from "../dynamic";
 
 const nodeProvider = dynamicProviderShim("pulumi-gluster/bin/components/node/provider");
 
@@ -62,7 +62,6 @@ export class GlusterNode extends pulumi.dynamic.Resource {
             uuid: undefined,
             stateVersion: undefined,
         };
-        const additionalSecretOutputs = [...(opts?.additionalSecretOutputs ?? []), "connection", "probeFrom"];
-        super(nodeProvider, name, inputs, { ...opts, additionalSecretOutputs }, "gluster/node", "Node");
+        super(nodeProvider, name, inputs, withSecretOutputs(opts, "connection", "probeFrom"), "gluster/node", "Node");
     }
 }

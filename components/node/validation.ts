@@ -13,6 +13,14 @@ export function isUnknownInput(value: unknown): boolean {
     return value === ENGINE_UNKNOWN || pulumi.Output.isInstance(value) || value instanceof Promise;
 }
 
+/** An optional true/false input (destroyData, adoptVolumeGroup, bootstrap, adopt). */
+export function validateOptionalBoolean(value: unknown, property: string): ValidationFailure[] {
+    if (value === undefined || typeof value === "boolean" || isUnknownInput(value)) {
+        return [];
+    }
+    return [{ property, reason: `${quoteValue(value)} is not a boolean` }];
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }

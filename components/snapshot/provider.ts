@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterTopology } from "../cluster";
 import { inputDiff } from "../dynamic/diff";
 import { validateVolumeName } from "../placement";
-import { GlusterError, lvsArgs, parseLvs } from "../remote";
+import { GlusterError } from "../remote";
 import { ClusterAccess } from "../volume/cluster-access";
 import { gluster } from "../volume/gluster-volume";
 import { snapshotActivateArgs, snapshotCreateArgs, snapshotDeleteArgs, snapshotInfoArgs, snapshotRoomProblems, type SnapshotBrick } from "./commands";
@@ -33,15 +33,7 @@ export async function diff(_id: string, olds: SnapshotOutputs, news: SnapshotInp
 
 export async function create(inputs: SnapshotInputs): Promise<pulumi.dynamic.CreateResult<SnapshotOutputs>> {
     const cluster = new ClusterAccess(inputs.topology);
-    const lvs = (
-        await Promise.all(
-            [...new Set(inputs.bricks.map((brick) => brick.node))].map(async (node) => {
-                const vgNames = [...new Set(inputs.bricks.filter((brick) => brick.node === node).map((brick) => brick.vgName))];
-                return parseLvs((await cluster.host(node).run(lvsArgs(vgNames))).stdout);
-            }),
-        )
-    ).flat();
-    const problems = snapshotRoomProblems(inputs.bricks, lvs);
+    const problems = snapshotRoomProblems(inputs.bricks, await cluster.logicalVolumesOf(inputs.bricks));
     if (problems.length > 0) {
         throw new Error(`snapshot '${inputs.snapshotName}' of volume '${inputs.volumeName}' refused, nothing was changed:\n${problems.map((line) => `  ${line}`).join("\n")}`);
     }

@@ -3,7 +3,7 @@
 // are in provider.ts and clone-provider.ts, and state holds only the shims.
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterTopology } from "../cluster";
-import { dynamicProviderShim } from "../dynamic";
+import { dynamicProviderShim, withSecretOutputs } from "../dynamic";
 import type { GlusterVolume } from "../volume/volume";
 
 const snapshotProvider = dynamicProviderShim("pulumi-gluster/bin/components/snapshot/provider");
@@ -31,7 +31,7 @@ export class GlusterSnapshot extends pulumi.dynamic.Resource {
             snapshotName: args.name ?? name.replace(/[^a-zA-Z0-9_-]/g, "_"),
             stateVersion: undefined,
         };
-        super(snapshotProvider, name, inputs, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "topology"] }, "gluster/snapshot", "Snapshot");
+        super(snapshotProvider, name, inputs, withSecretOutputs(opts, "topology"), "gluster/snapshot", "Snapshot");
     }
 }
 
@@ -57,6 +57,6 @@ export class GlusterVolumeClone extends pulumi.dynamic.Resource {
             backupVolfileServers: undefined,
             stateVersion: undefined,
         };
-        super(cloneProvider, name, inputs, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "topology"] }, "gluster/snapshot", "VolumeClone");
+        super(cloneProvider, name, inputs, withSecretOutputs(opts, "topology"), "gluster/snapshot", "VolumeClone");
     }
 }

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterNode, ClusterTopology } from "../cluster";
 import type { Topology, TopologyNode } from "../placement";
 import { connectionExecutor } from "../cluster/connection";
-import { parseVgs, SshConnectionError, type SshExecutor, vgsArgs } from "../remote";
+import { lvsArgs, parseLvs, parseVgs, SshConnectionError, type LogicalVolume, type SshExecutor, vgsArgs } from "../remote";
 import { describeCause } from "./errors";
 
 export class ClusterAccess {
@@ -71,6 +71,18 @@ export class ClusterAccess {
         if (unreachable.length > 0) {
             throw new Error(`${doing}: ${unreachable.join("; ")}; nothing was changed: bring the host back (or remove it from the cluster) and run again`);
         }
+    }
+
+    /** The LVs of the VGs holding `bricks`, one lvs call per node, all nodes at once. */
+    async logicalVolumesOf(bricks: ReadonlyArray<{ node: string; vgName: string }>): Promise<LogicalVolume[]> {
+        const nodes = [...new Set(bricks.map((brick) => brick.node))];
+        const perNode = await Promise.all(
+            nodes.map(async (node) => {
+                const vgNames = [...new Set(bricks.filter((brick) => brick.node === node).map((brick) => brick.vgName))];
+                return parseLvs((await this.host(node).run(lvsArgs(vgNames))).stdout);
+            }),
+        );
+        return perNode.flat();
     }
 
     /**

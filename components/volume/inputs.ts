@@ -13,6 +13,7 @@ import {
     type PlacementLimits,
     type ValidationFailure,
 } from "../placement";
+import { validateOptionalBoolean } from "../node/validation";
 import { formatSize, parseSize } from "../sizes";
 
 /** Bumped whenever the shape of the outputs changes; diff turns an old version into an update. */
@@ -100,9 +101,7 @@ export function checkInputs(olds: Partial<VolumeInputs> | undefined, news: Recor
     if (known(news.options)) {
         failures.push(...checkOptions(news.options));
     }
-    if (news.adopt !== undefined && known(news.adopt) && typeof news.adopt !== "boolean") {
-        failures.push({ property: "adopt", reason: `expected true or false, got ${JSON.stringify(news.adopt)}` });
-    }
+    failures.push(...validateOptionalBoolean(news.adopt, "adopt"));
     if (known(news.topology)) {
         failures.push(...checkTopology(news.topology));
     }

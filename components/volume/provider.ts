@@ -4,7 +4,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { placeBricks, type ExistingBrick } from "../placement";
-import { FSTAB_SYNC_ARGS, lvsArgs, parseLvs, SshConnectionError, type GlusterVolumeInfo, type SshExecutor } from "../remote";
+import { FSTAB_SYNC_ARGS, SshConnectionError, type GlusterVolumeInfo, type SshExecutor } from "../remote";
 import { formatSize, parseSize } from "../sizes";
 import { adoptedSizeBytes, durabilityMismatch, locateBricks, sizeBricks, sizeMismatch } from "./adopt";
 import { createBrick, destroyBrick, newProgress, setBrickGroup, undoBrick, type BrickProgress } from "./bricks";
@@ -108,15 +108,7 @@ async function adopt(cluster: ClusterAccess, peer: SshExecutor, inputs: VolumeIn
         throw new Error(`adopting ${mismatch}`);
     }
     const located = locateBricks(info, inputs.topology, inputs.durability);
-    const lvs = (
-        await Promise.all(
-            [...new Set(located.map((brick) => brick.node))].map(async (node) => {
-                const vgNames = [...new Set(located.filter((brick) => brick.node === node).map((brick) => brick.vgName))];
-                return parseLvs((await cluster.host(node).run(lvsArgs(vgNames))).stdout);
-            }),
-        )
-    ).flat();
-    const bricks = sizeBricks(name, located, lvs);
+    const bricks = sizeBricks(name, located, await cluster.logicalVolumesOf(located));
     const sizeBytes = adoptedSizeBytes(bricks, inputs.durability);
     const wrongSize = sizeMismatch(name, parseSize(inputs.size), sizeBytes);
     if (wrongSize !== undefined) {

@@ -3,7 +3,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterTopology } from "../cluster";
-import { dynamicProviderShim } from "../dynamic";
+import { dynamicProviderShim, withSecretOutputs } from "../dynamic";
 import type { Durability } from "../placement";
 import type { VolumeBrick } from "./inputs";
 
@@ -69,7 +69,7 @@ export class GlusterVolume extends pulumi.dynamic.Resource {
             missingBricks: undefined,
             stateVersion: undefined,
         };
-        super(volumeProvider, name, inputs, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "topology"] }, "gluster/volume", "Volume");
+        super(volumeProvider, name, inputs, withSecretOutputs(opts, "topology"), "gluster/volume", "Volume");
     }
 }
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import { closeAll, GlusterCluster, glusterArgs, GlusterVolume, type VolumeBrick } from "../../components";
+import { closeAll, GlusterCluster, glusterArgs, GlusterVolume, parsePoolList, type VolumeBrick } from "../../components";
 import { pvcreateArgs, vgcreateArgs } from "../../components/device";
 import { brickMount, brickPath, fstabAddArgs, lvcreateArgs, mkfsArgs, mountArgs, volumeCreateArgs, volumeStartArgs } from "../../components/volume";
 import { EngineOperationError, EngineStack } from "../engine/automation";
@@ -109,8 +109,8 @@ describe("cluster: taking over what heketi made", function () {
 
 async function waitForPeers(host: ReturnType<typeof labExecutor>, count: number): Promise<void> {
     for (let attempt = 0; attempt < 60; attempt++) {
-        const peers = (await host.run(["gluster", "--mode=script", "pool", "list"])).stdout.split("\n").filter((line) => /\sConnected\s*$/.test(line));
-        if (peers.length === count + 1) {
+        const peers = parsePoolList((await host.run(glusterArgs("pool", "list"))).stdout).filter((peer) => peer.hostname !== "localhost");
+        if (peers.filter((peer) => peer.connected && peer.state === "Peer in Cluster").length === count) {
             return;
         }
         await new Promise((resolve) => setTimeout(resolve, 1000));
