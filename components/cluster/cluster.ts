@@ -6,7 +6,7 @@ import { GlusterDevice } from "../device/device";
 import { GlusterBootstrap } from "../node/bootstrap";
 import { GlusterNode, type SshConnectionArgs } from "../node/node";
 import { clusterArgsFromHeketiTopology, type HeketiConnectionDefaults } from "./heketi-topology";
-import type { ClusterTopology } from "./topology";
+import type { ClusterTopology, DeviceState } from "./topology";
 import type { ValidationFailure } from "../placement/validation";
 import { formatFailures, validateClusterArgs } from "./validation";
 
@@ -19,6 +19,8 @@ export interface GlusterClusterDeviceArgs {
     readonly destroyData?: pulumi.Input<boolean>;
     /** Take over the volume group already on the device (heketi's) with its bricks. Default false. */
     readonly adoptVolumeGroup?: pulumi.Input<boolean>;
+    /** "failed": volumes move their bricks off it on their next update and get no new ones there. Default "online". */
+    readonly state?: pulumi.Input<DeviceState>;
 }
 
 export interface GlusterClusterNodeArgs {
@@ -141,7 +143,7 @@ export class GlusterCluster extends pulumi.ComponentResource {
                 storageHost: spec.storageHost,
                 zone: spec.zone,
                 connection: spec.connection,
-                devices: spec.devices.map((device, j) => ({ path: device.path, tags: device.tags ?? {}, vgName: devicesPerNode[i][j].vgName })),
+                devices: spec.devices.map((device, j) => ({ path: device.path, tags: device.tags ?? {}, state: device.state, vgName: devicesPerNode[i][j].vgName })),
             })),
         };
         return pulumi.output(unresolved).apply((resolved) => {
@@ -154,6 +156,8 @@ export class GlusterCluster extends pulumi.ComponentResource {
                 zoneChecking: resolved.zoneChecking,
                 nodes: resolved.nodes.map((node) => ({
                     ...node,
+                    // Only a failed device says so: an online one looks as it always did to volumes.
+                    devices: node.devices.map(({ state, ...device }) => (state === "failed" ? { ...device, state } : device)),
                     connection: {
                         user: node.connection.user ?? "root",
                         port: node.connection.port ?? 22,

@@ -21,7 +21,13 @@ export interface ClusterDevice {
     vgName: string;
     /** Free-form labels; volumes can ask for devices carrying some of them. */
     tags: Record<string, string>;
+    /** "failed": no new bricks, and volumes move their bricks off it. Omitted means online. */
+    state?: DeviceState;
 }
+
+/** A device marked "failed" (a dying disk, or one being retired) gets no bricks and is emptied. */
+export type DeviceState = "online" | "failed";
+export const DEVICE_STATES: readonly DeviceState[] = ["online", "failed"];
 
 export interface ClusterNode {
     /** Short, stable name of the node, e.g. "n1". */

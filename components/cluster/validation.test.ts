@@ -37,6 +37,17 @@ describe("cluster: argument checks", () => {
         );
     });
 
+    it("accepts a failed device and refuses an unknown state", () => {
+        const args = { nodes: [node("n1", "10.77.0.11", 1, [{ path: "/dev/ubdb", state: "failed" }, { path: "/dev/ubdc", state: "broken", adoptVolumeGroup: "yes" }])] };
+        assert.equal(
+            formatFailures(validateClusterArgs(args)),
+            [
+                'nodes[0].devices[1].adoptVolumeGroup: "yes" is not a boolean',
+                'nodes[0].devices[1].state: "broken" is not a device state; use "online" or "failed" (volumes then move their bricks off the device)',
+            ].join("\n"),
+        );
+    });
+
     it("requires nodes and a devices list", () => {
         assert.deepEqual(validateClusterArgs({ nodes: [] }), [{ property: "nodes", reason: "at least one node is required" }]);
         assert.deepEqual(validateClusterArgs({ nodes: [{ ...node("n1", "h1", 1), devices: undefined }] }), [

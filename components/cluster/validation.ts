@@ -3,6 +3,7 @@
 import { duplicateDevicePaths, validateDevicePath, validateTags } from "../device/validation";
 import { firstRepeats, isRecord, isUnknownInput, quoteValue, validateConnection, validateHost, validateNodeName, validateOptionalBoolean } from "../node/validation";
 import { validateZoneChecking, type ValidationFailure } from "../placement/validation";
+import { DEVICE_STATES, type DeviceState } from "./topology";
 
 export function validateClusterArgs(args: unknown): ValidationFailure[] {
     if (!isRecord(args)) {
@@ -52,13 +53,22 @@ function validateNode(node: unknown, property: string): ValidationFailure[] {
 
 function validateDevice(device: unknown, property: string): ValidationFailure[] {
     if (!isRecord(device)) {
-        return [{ property, reason: "expected { path, tags?, destroyData? }" }];
+        return [{ property, reason: "expected { path, tags?, destroyData?, adoptVolumeGroup?, state? }" }];
     }
     return [
         ...validateDevicePath(device.path, `${property}.path`),
         ...validateTags(device.tags, `${property}.tags`),
         ...validateOptionalBoolean(device.destroyData, `${property}.destroyData`),
+        ...validateOptionalBoolean(device.adoptVolumeGroup, `${property}.adoptVolumeGroup`),
+        ...validateDeviceState(device.state, `${property}.state`),
     ];
+}
+
+function validateDeviceState(state: unknown, property: string): ValidationFailure[] {
+    if (state === undefined || isUnknownInput(state) || DEVICE_STATES.includes(state as DeviceState)) {
+        return [];
+    }
+    return [{ property, reason: `${quoteValue(state)} is not a device state; use "online" or "failed" (volumes then move their bricks off the device)` }];
 }
 
 function validateZone(zone: unknown, property: string): ValidationFailure[] {

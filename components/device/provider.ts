@@ -147,7 +147,8 @@ async function remove(id: string, props: DeviceOutputs): Promise<void> {
         if (volumes.length > 0) {
             throw new Error(
                 `${host.label}: device ${props.path} (volume group ${id}) still holds logical volumes ${volumes.map((lv) => lv.lvName).join(", ")}; ` +
-                    "delete the gluster volumes whose bricks live there before removing the device",
+                    "volumes move their bricks off a device removed from (or marked state: \"failed\" in) the cluster when they are updated in the same 'pulumi up'; " +
+                    "for volumes managed elsewhere (another stack), mark the device failed, update those volumes, then remove it",
             );
         }
     }

@@ -180,7 +180,7 @@ async function leaveAsFirstNode(uuid: string, props: NodeOutputs): Promise<void>
 
 function refuseIfBricks(label: string, bricks: readonly string[]): void {
     if (bricks.length > 0) {
-        throw new Error(`${label} still holds bricks of gluster volumes (${bricks.join(", ")}); delete or move those volumes before removing the node`);
+        throw new Error(`${label} still holds bricks of gluster volumes (${bricks.join(", ")}); volumes move them off a node removed from the cluster when they are updated in the same 'pulumi up'; for volumes managed elsewhere (another stack), mark the node's devices state: "failed", update those volumes, then remove the node`);
     }
 }
 

@@ -8,3 +8,4 @@ export * from "./brick-sizing";
 export * from "./ring";
 export * from "./topology";
 export * from "./placer";
+export * from "./replacement";

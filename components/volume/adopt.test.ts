@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { ClusterTopology } from "../cluster";
 import type { GlusterVolumeInfo, LogicalVolume } from "../remote";
-import { adoptedSizeBytes, durabilityMismatch, locateBricks, sizeBricks, sizeMismatch } from "./adopt";
+import { adoptedSizeBytes, durabilityMismatch, followBricks, isSized, locateBricks, sizeBricks, sizeMismatch } from "./adopt";
 
 const GiB = 1024 ** 3;
 const connection = { user: "root", port: 22, privateKey: "key", hostKey: "ssh-ed25519 AAAA" };
@@ -82,5 +82,21 @@ describe("adopting an existing volume", () => {
     it("insists on the volume's own size, saying which to declare", () => {
         assert.equal(sizeMismatch("legacy", 2 * GiB, 2 * GiB), undefined);
         assert.match(sizeMismatch("legacy", GiB, 2 * GiB)!, /holds 2Gi on the hosts, but size declares 1Gi; declare size: '2Gi'/);
+    });
+});
+
+describe("following a volume's bricks on the hosts", () => {
+    const durability = { type: "replicate" as const, replica: 3 };
+    const known = sizeBricks("legacy", locateBricks(info(), topology, durability), [1, 2, 3].flatMap((n) => lvsFor(`aa${n}`, `vg_${n}${n}${n}${n}`, GiB)));
+
+    it("keeps what state knows of bricks that did not move", () => {
+        assert.deepEqual(followBricks(info(), topology, durability, known), known);
+    });
+
+    it("locates a brick that moved, in its place in the set, and leaves its sizes to LVM", () => {
+        const moved = info({ bricks: info().bricks.map((brick, index) => (index === 1 ? { ...brick, path: brickPath(2, "bb2") } : brick)) });
+        const followed = followBricks(moved, topology, durability, known);
+        assert.deepEqual(followed.map(isSized), [true, false, true]);
+        assert.deepEqual(followed[1], { node: "n2", host: "10.0.0.2", path: brickPath(2, "bb2"), device: "/dev/sdb", id: "bb2", vgName: "vg_2222", setIndex: 0, isArbiter: false });
     });
 });

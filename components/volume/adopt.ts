@@ -1,9 +1,9 @@
-// Taking over a gluster volume that already exists on the hosts (heketi-made, or hand-made in
-// heketi's layout): what its bricks are, read from gluster and LVM, checked against what the
-// program declares. Pure: the provider feeds it `volume info` and the LVs of the bricks' VGs.
+// A volume's bricks read from the hosts: to take over a gluster volume that already exists
+// (heketi-made, or hand-made in heketi's layout), checked against what the program declares, and
+// to follow bricks that moved. Pure: the provider feeds it `volume info` and the LVs of the bricks' VGs.
 import type { ClusterTopology } from "../cluster";
 import { bricksPerSet, dataBricksPerSet, describeDurability, type Durability } from "../placement";
-import type { GlusterVolumeInfo, LogicalVolume } from "../remote";
+import type { GlusterBrick, GlusterVolumeInfo, LogicalVolume } from "../remote";
 import { formatSize } from "../sizes";
 import { brickLvName, thinPoolName } from "./commands";
 import type { VolumeBrick } from "./inputs";
@@ -31,29 +31,52 @@ export function durabilityMismatch(info: GlusterVolumeInfo, durability: Durabili
     return undefined;
 }
 
+/** A brick found on the hosts, before LVM tells its sizes. */
+export type LocatedBrick = Omit<VolumeBrick, "sizeBytes" | "poolBytes" | "poolMetadataBytes">;
+
 /** Where each brick is: node, VG and id from heketi's path layout, in gluster's brick order. */
-export function locateBricks(info: GlusterVolumeInfo, topology: ClusterTopology, durability: Durability): Array<Omit<VolumeBrick, "sizeBytes" | "poolBytes" | "poolMetadataBytes">> {
+export function locateBricks(info: GlusterVolumeInfo, topology: ClusterTopology, durability: Durability): LocatedBrick[] {
+    const setSize = bricksPerSet(durability);
+    return info.bricks.map((brick, index) => locateBrick(info.name, brick, Math.floor(index / setSize), topology));
+}
+
+/**
+ * The volume's bricks as gluster lists them now, in its order: bricks state knows keep what it
+ * knows (at their current set position); others (moved by an interrupted run, or by hand) are
+ * located and still need their sizes from LVM (`isSized` tells them apart).
+ */
+export function followBricks(info: GlusterVolumeInfo, topology: ClusterTopology, durability: Durability, known: readonly VolumeBrick[]): Array<VolumeBrick | LocatedBrick> {
     const setSize = bricksPerSet(durability);
     return info.bricks.map((brick, index) => {
-        const node = topology.nodes.find((candidate) => candidate.storageHost === brick.host);
-        if (node === undefined) {
-            throw new Error(`volume '${info.name}': brick ${brick.host}:${brick.path} is on a host that is not a node of this cluster`);
-        }
-        const match = HEKETI_BRICK_PATH.exec(brick.path);
-        if (match === null) {
-            throw new Error(`volume '${info.name}': brick ${brick.host}:${brick.path} is not in heketi's layout (/var/lib/heketi/mounts/vg_<id>/brick_<id>/brick), so it cannot be adopted`);
-        }
-        const [, vgName, id] = match;
-        const device = node.devices.find((candidate) => candidate.vgName === vgName);
-        if (device === undefined) {
-            throw new Error(`volume '${info.name}': brick ${brick.host}:${brick.path} is on volume group ${vgName}, which is not a device of node ${node.name} in this cluster`);
-        }
-        return { node: node.name, host: brick.host, path: brick.path, device: device.path, id, vgName, setIndex: Math.floor(index / setSize), isArbiter: brick.isArbiter };
+        const setIndex = Math.floor(index / setSize);
+        const same = known.find((candidate) => candidate.host === brick.host && candidate.path === brick.path);
+        return same ? { ...same, setIndex, isArbiter: brick.isArbiter } : locateBrick(info.name, brick, setIndex, topology);
     });
 }
 
+export function isSized(brick: VolumeBrick | LocatedBrick): brick is VolumeBrick {
+    return "sizeBytes" in brick;
+}
+
+function locateBrick(volumeName: string, brick: GlusterBrick, setIndex: number, topology: ClusterTopology): LocatedBrick {
+    const node = topology.nodes.find((candidate) => candidate.storageHost === brick.host);
+    if (node === undefined) {
+        throw new Error(`volume '${volumeName}': brick ${brick.host}:${brick.path} is on a host that is not a node of this cluster`);
+    }
+    const match = HEKETI_BRICK_PATH.exec(brick.path);
+    if (match === null) {
+        throw new Error(`volume '${volumeName}': brick ${brick.host}:${brick.path} is not in heketi's layout (/var/lib/heketi/mounts/vg_<id>/brick_<id>/brick), so it cannot be managed`);
+    }
+    const [, vgName, id] = match;
+    const device = node.devices.find((candidate) => candidate.vgName === vgName);
+    if (device === undefined) {
+        throw new Error(`volume '${volumeName}': brick ${brick.host}:${brick.path} is on volume group ${vgName}, which is not a device of node ${node.name} in this cluster`);
+    }
+    return { node: node.name, host: brick.host, path: brick.path, device: device.path, id, vgName, setIndex, isArbiter: brick.isArbiter };
+}
+
 /** The bricks with their sizes from LVM: the brick LV and its thin pool. */
-export function sizeBricks(volumeName: string, located: ReturnType<typeof locateBricks>, lvs: readonly LogicalVolume[]): VolumeBrick[] {
+export function sizeBricks(volumeName: string, located: readonly LocatedBrick[], lvs: readonly LogicalVolume[]): VolumeBrick[] {
     return located.map((brick) => {
         const find = (name: string) => lvs.find((lv) => lv.vgName === brick.vgName && lv.lvName === name);
         const lv = find(brickLvName(brick));

@@ -11,8 +11,12 @@ import { describeCause } from "./errors";
 export class ClusterAccess {
     private readonly executors = new Map<string, SshExecutor>();
 
-    constructor(readonly topology: ClusterTopology) {
-        for (const node of topology.nodes) {
+    /**
+     * `formerNodes`: nodes that left the topology but may still hold bricks to move off; they
+     * are reachable through host() and never used for placement.
+     */
+    constructor(readonly topology: ClusterTopology, formerNodes: readonly ClusterNode[] = []) {
+        for (const node of [...formerNodes, ...topology.nodes]) {
             this.executors.set(node.name, executorFor(node));
         }
     }
@@ -106,7 +110,8 @@ export class ClusterAccess {
             }
             throw error;
         }
-        const devices = node.devices.flatMap((device) => {
+        // A failed device takes no new bricks; its own are moved off it.
+        const devices = node.devices.filter((device) => device.state !== "failed").flatMap((device) => {
             const group = groups.find((vg) => vg.vgName === device.vgName);
             if (group === undefined) {
                 void pulumi.log.warn(`${host.label}: volume group ${device.vgName} (${device.path}) not found; it gets no bricks`);

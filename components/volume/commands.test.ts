@@ -15,8 +15,10 @@ import {
     lvremoveArgs,
     mkfsArgs,
     mountArgs,
+    replaceBrickArgs,
     thinPoolRemoveArgs,
     volumeCreateArgs,
+    volumeHealArgs,
     volumeStopArgs,
 } from "./commands";
 
@@ -28,6 +30,14 @@ describe("volume commands", () => {
         assert.equal(brickId("web", 0, 1), brickId("web", 0, 1));
         const ids = new Set([brickId("web", 0, 0), brickId("web", 0, 1), brickId("web", 1, 0), brickId("web2", 0, 0)]);
         assert.equal(ids.size, 4);
+    });
+
+    it("replaces a brick and asks for heal in gluster's exact forms", () => {
+        assert.equal(
+            commandLine(replaceBrickArgs("web", "10.77.0.11:/var/lib/heketi/mounts/vg_a/brick_1/brick", "10.77.0.11:/var/lib/heketi/mounts/vg_b/brick_1/brick")),
+            "gluster --mode=script --xml volume replace-brick web 10.77.0.11:/var/lib/heketi/mounts/vg_a/brick_1/brick 10.77.0.11:/var/lib/heketi/mounts/vg_b/brick_1/brick commit force",
+        );
+        assert.equal(commandLine(volumeHealArgs("web")), "gluster --mode=script --xml volume heal web");
     });
 
     it("names paths in heketi's layout", () => {

@@ -128,3 +128,8 @@ export const volumeStopArgs = (volumeName: string): string[] => glusterArgs("vol
 export const volumeDeleteArgs = (volumeName: string): string[] => glusterArgs("volume", "delete", volumeName);
 export const volumeStatusArgs = (volumeName: string): string[] => glusterArgs("volume", "status", volumeName);
 export const rebalanceStartArgs = (volumeName: string): string[] => glusterArgs("volume", "rebalance", volumeName, "start");
+/** Swaps a brick for an empty one in the same place of its set; self-heal then fills it from the set. */
+export const replaceBrickArgs = (volumeName: string, oldBrick: string, newBrick: string): string[] =>
+    glusterArgs("volume", "replace-brick", volumeName, oldBrick, newBrick, "commit", "force");
+/** Asks the self-heal daemons to heal the entries waiting now, rather than at their next crawl. */
+export const volumeHealArgs = (volumeName: string): string[] => glusterArgs("volume", "heal", volumeName);

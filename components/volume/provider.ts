@@ -3,17 +3,31 @@
 // refresh reads the volume from gluster, delete tolerates whatever was already removed by hand.
 
 import * as pulumi from "@pulumi/pulumi";
-import { placeBricks, type ExistingBrick } from "../placement";
-import { FSTAB_SYNC_ARGS, SshConnectionError, type GlusterVolumeInfo, type SshExecutor } from "../remote";
+import type { ClusterNode, ClusterTopology } from "../cluster";
+import { placeBricks, placeReplacements, type ExistingBrick, type PlacedBrick } from "../placement";
+import {
+    FSTAB_SYNC_ARGS,
+    healInfoArgs,
+    parseHealInfo,
+    parseVolumeStatus,
+    SshConnectionError,
+    type GlusterBrickHeal,
+    type GlusterVolumeInfo,
+    type SshExecutor,
+} from "../remote";
 import { formatSize, parseSize } from "../sizes";
-import { adoptedSizeBytes, durabilityMismatch, locateBricks, sizeBricks, sizeMismatch } from "./adopt";
+import { adoptedSizeBytes, durabilityMismatch, followBricks, isSized, locateBricks, sizeBricks, sizeMismatch } from "./adopt";
 import { createBrick, destroyBrick, newProgress, setBrickGroup, undoBrick, type BrickProgress } from "./bricks";
 import { ClusterAccess } from "./cluster-access";
 import {
     addBrickArgs,
     brickMount,
     brickMountedArgs,
+    brickPath,
     mountArgs,
+    replaceBrickArgs,
+    volumeHealArgs,
+    volumeStatusArgs,
     volumeStartForceArgs,
     glusterBrickName,
     rebalanceStartArgs,
@@ -25,6 +39,7 @@ import {
     volumeStopArgs,
 } from "./commands";
 import { describeCause, StepError } from "./errors";
+import { bricksToMove, moveBlocker, positioned, unmovableReason, type BrickMove } from "./evacuation";
 import { findVolume, gluster, isMissingVolume } from "./gluster-volume";
 import { brickSets, volumeBricks, volumeOutputs } from "./layout";
 import {
@@ -35,6 +50,7 @@ import {
     optionChanges,
     placementLimits,
     requiresReplacement,
+    UNKNOWN,
     VOLUME_MISSING,
     VOLUME_STATE_VERSION,
     type VolumeBrick,
@@ -49,10 +65,18 @@ export async function check(olds: Partial<VolumeInputs>, news: VolumeInputs): Pr
 
 export async function diff(_id: string, olds: VolumeOutputs, news: VolumeInputs): Promise<pulumi.dynamic.DiffResult> {
     const changed = changedInputs(olds, news);
+    // A volume deleted by hand comes back as a new one (its old bricks removed first).
+    const replaces = [...requiresReplacement(olds, news as unknown as Record<string, unknown>), ...(olds.status === VOLUME_MISSING ? ["status"] : [])];
+    const moves = replaces.length === 0 && isKnownTopology(news.topology) ? bricksToMove(olds.bricks, news.topology) : [];
+    if (moves.length > 0) {
+        // Preview says where the bricks go, or why they cannot move, before anything changes.
+        const cluster = new ClusterAccess(news.topology, formerNodes(olds.topology, news.topology));
+        const targets = await planMoves(cluster, olds.topology, news, olds.bricks, moves);
+        moves.forEach((move, index) => void pulumi.log.info(`volume '${news.volumeName}': ${describeMove(move, targets[index])}`));
+    }
     return {
-        changes: changed.length > 0 || needsStart(olds) || needsRemount(olds) || olds.stateVersion !== VOLUME_STATE_VERSION,
-        // A volume deleted by hand comes back as a new one (its old bricks removed first).
-        replaces: [...requiresReplacement(olds, news as unknown as Record<string, unknown>), ...(olds.status === VOLUME_MISSING ? ["status"] : [])],
+        changes: changed.length > 0 || moves.length > 0 || needsStart(olds) || needsRemount(olds) || olds.stateVersion !== VOLUME_STATE_VERSION,
+        replaces,
         // The replacement takes the same gluster volume name and brick ids.
         deleteBeforeReplace: true,
     };
@@ -143,22 +167,24 @@ export async function read(id: string, props: VolumeOutputs): Promise<pulumi.dyn
     }
     const present = new Set(info.bricks.map((brick) => glusterBrickName(brick.host, brick.path)));
     const missingBricks = props.bricks.map((brick) => glusterBrickName(brick.host, brick.path)).filter((brick) => !present.has(brick));
+    // The hosts are the source of truth: bricks that moved (an interrupted move, or by hand) are followed.
+    const bricks = await bricksOnHosts(cluster, info, props.topology, props.durability, props.bricks);
     // Only the options this resource manages: the ones gluster sets itself are not drift.
     const options = Object.fromEntries(Object.keys(props.options).filter((option) => option in info.options).map((option) => [option, info.options[option]]));
     if (missingBricks.length > 0) {
         void pulumi.log.warn(`volume '${props.volumeName}' lacks bricks it should have: ${missingBricks.join(", ")}`);
     }
-    const unmountedBricks = await unmountedBricksOf(cluster, props.bricks);
+    const unmountedBricks = await unmountedBricksOf(cluster, bricks);
     if (unmountedBricks.length > 0) {
         void pulumi.log.warn(`volume '${props.volumeName}': brick filesystems not mounted: ${unmountedBricks.join(", ")}; 'pulumi up' mounts them again`);
     }
-    return { id, props: { ...props, options, status: info.status, missingBricks, unmountedBricks, stateVersion: VOLUME_STATE_VERSION } };
+    return { id, props: { ...props, bricks, options, status: info.status, missingBricks, unmountedBricks, stateVersion: VOLUME_STATE_VERSION } };
 }
 
 export async function update(_id: string, olds: VolumeOutputs, news: VolumeInputs): Promise<pulumi.dynamic.UpdateResult<VolumeOutputs>> {
-    const cluster = new ClusterAccess(news.topology);
+    const cluster = new ClusterAccess(news.topology, formerNodes(olds.topology, news.topology));
     const name = news.volumeName;
-    const peer = await cluster.anyPeer(olds.bricks.map((brick) => brick.node));
+    const peer = await cluster.anyPeer(olds.bricks.map((brick) => brick.node).filter((node) => news.topology.nodes.some((candidate) => candidate.name === node)));
     const { set, reset } = optionChanges(olds.options, news.options);
     for (const [option, value] of set) {
         await volumeStep(peer, `gluster volume set ${option}`, volumeSetArgs(name, option, value));
@@ -174,9 +200,10 @@ export async function update(_id: string, olds: VolumeOutputs, news: VolumeInput
     if (needsStart(olds) && !startedByRemount) {
         await volumeStep(peer, "gluster volume start", volumeStartArgs(name));
     }
+    const current = await evacuate(cluster, peer, olds, news);
     // Last: once add-brick succeeds nothing may fail, or state would lose the new bricks.
     const sizeBytes = parseSize(news.size);
-    const bricks = sizeBytes > olds.sizeBytes ? [...olds.bricks, ...(await expand(cluster, peer, olds, news, sizeBytes - olds.sizeBytes))] : olds.bricks;
+    const bricks = sizeBytes > olds.sizeBytes ? [...current, ...(await expand(cluster, peer, { ...olds, bricks: current }, news, sizeBytes - olds.sizeBytes))] : current;
     return { outs: volumeOutputs(news, Math.max(sizeBytes, olds.sizeBytes), bricks, olds.missingBricks ?? []) };
 }
 
@@ -213,6 +240,175 @@ async function remountBricks(cluster: ClusterAccess, peer: SshExecutor, name: st
         void pulumi.log.info(`volume '${name}': mounted ${remounted.join(", ")} again and restarted their brick processes`);
     }
     return remounted.length > 0;
+}
+
+/** How long a brick move waits for self-heal to empty its set's queue before refusing. */
+const HEAL_WAIT_MS = 10 * 60 * 1000;
+const HEAL_POLL_MS = 3000;
+const HEAL_LOG_EVERY_MS = 15000;
+
+/**
+ * Moves the bricks whose device left the cluster (or is marked failed) to new places, one at a
+ * time: wait until the move cannot drop data, make the new brick, `replace-brick … commit force`,
+ * let self-heal fill it, remove the old brick. Returns the volume's bricks afterwards.
+ */
+async function evacuate(cluster: ClusterAccess, peer: SshExecutor, olds: VolumeOutputs, news: VolumeInputs): Promise<VolumeBrick[]> {
+    const name = news.volumeName;
+    if (bricksToMove(olds.bricks, news.topology).length === 0) {
+        return olds.bricks;
+    }
+    const info = await findVolume(peer, name);
+    if (info === undefined) {
+        throw new Error(`volume '${name}' no longer exists on the cluster (seen from ${peer.label}); run 'pulumi refresh', then 'pulumi up' recreates it`);
+    }
+    // Where the bricks are now, not where state last saw them: an interrupted run may have moved some.
+    const bricks = await bricksOnHosts(cluster, info, withFormerNodes(news.topology, olds.topology), news.durability, olds.bricks);
+    const moves = bricksToMove(bricks, news.topology);
+    const targets = await planMoves(cluster, olds.topology, news, bricks, moves);
+    for (const [index, move] of moves.entries()) {
+        const position = bricks.findIndex((brick) => brick === move.brick);
+        bricks[position] = await moveBrick(cluster, peer, news, bricks, move, targets[index], index);
+    }
+    return bricks;
+}
+
+/** Where each moving brick goes, on the devices as they are now; throws (nothing changed) if one has nowhere to go. */
+async function planMoves(cluster: ClusterAccess, oldTopology: ClusterTopology, news: VolumeInputs, bricks: readonly VolumeBrick[], moves: readonly BrickMove[]): Promise<PlacedBrick[]> {
+    if (moves.length === 0) {
+        return [];
+    }
+    const unmovable = unmovableReason(news.volumeName, news.durability);
+    if (unmovable !== undefined) {
+        throw new Error(`${unmovable} (${moves[0].why})`);
+    }
+    const nodes = withFormerNodes(news.topology, oldTopology).nodes;
+    const moving = new Set(moves.map((move) => move.brick));
+    return placeReplacements(
+        await cluster.liveTopology(),
+        { volumeName: news.volumeName, snapshotFactor: news.snapshotFactor, zoneChecking: news.topology.zoneChecking ?? "none" },
+        positioned(bricks.filter((brick) => !moving.has(brick)), nodes),
+        positioned(moves.map((move) => move.brick), nodes),
+    );
+}
+
+async function moveBrick(cluster: ClusterAccess, peer: SshExecutor, news: VolumeInputs, bricks: readonly VolumeBrick[], move: BrickMove, target: PlacedBrick, done: number): Promise<VolumeBrick> {
+    const name = news.volumeName;
+    const old = move.brick;
+    const oldName = glusterBrickName(old.host, old.path);
+    const interrupted = done > 0 ? `; the ${done} brick(s) moved before it stay moved, and the next refresh or up records them` : "";
+    await waitUntilSafeToMove(peer, name, old, bricks.filter((brick) => brick.setIndex === old.setIndex), interrupted);
+    const location = { id: old.id, vgName: target.deviceId };
+    const replacement: VolumeBrick = {
+        node: target.node,
+        host: target.storageHost,
+        path: brickPath(location),
+        device: target.devicePath,
+        sizeBytes: target.sizeBytes,
+        ...location,
+        poolBytes: target.poolBytes,
+        poolMetadataBytes: target.poolMetadataBytes,
+        setIndex: old.setIndex,
+        isArbiter: old.isArbiter,
+    };
+    const newName = glusterBrickName(replacement.host, replacement.path);
+    void pulumi.log.info(`volume '${name}': moving brick ${oldName} to ${target.node} ${target.devicePath} (${move.why})`);
+    const made: Made = { progress: [], volumeCreated: false };
+    try {
+        await createBricks(cluster, [replacement], news.gid, made);
+        await flush(cluster, name, [replacement]);
+        await volumeStep(peer, "gluster volume replace-brick", replaceBrickArgs(name, oldName, newName));
+    } catch (error) {
+        const failure = await rollBack(cluster, peer, name, made, error, `moving brick ${oldName} of volume '${name}'`);
+        throw new Error(`${failure.message}; the brick stays where it was${interrupted}`);
+    }
+    // The new brick serves now: what follows may warn, but must not fail the update.
+    try {
+        await gluster(peer, volumeHealArgs(name));
+    } catch (error) {
+        void pulumi.log.warn(`volume '${name}': could not start self-heal (${describeCause(error)}); the self-heal daemon fills ${newName} at its next crawl`);
+    }
+    await removeReplacedBrick(cluster, name, old);
+    void pulumi.log.info(`volume '${name}': brick ${oldName} replaced by ${newName}; self-heal fills it from the rest of set ${old.setIndex} ('gluster volume heal ${name} info' shows progress)`);
+    return replacement;
+}
+
+/**
+ * Waits (bounded, with progress) while the set has entries to heal, and refuses at once when
+ * another brick of the set is offline: see moveBlocker.
+ */
+async function waitUntilSafeToMove(peer: SshExecutor, name: string, moving: VolumeBrick, set: readonly VolumeBrick[], interrupted: string): Promise<void> {
+    const started = Date.now();
+    let lastLog = started;
+    let healRequested = false;
+    for (;;) {
+        const status = parseVolumeStatus(await gluster(peer, volumeStatusArgs(name))).find((volume) => volume.name === name)?.bricks ?? [];
+        const blocker = moveBlocker(name, moving, set, status, await healInfo(peer, name));
+        if (blocker === undefined) {
+            return;
+        }
+        if (blocker.kind === "member-offline" || Date.now() - started > HEAL_WAIT_MS) {
+            throw new Error(`${blocker.message}; the brick stays where it was${interrupted}`);
+        }
+        if (!healRequested) {
+            await gluster(peer, volumeHealArgs(name)).catch(() => undefined);
+            healRequested = true;
+        }
+        if (Date.now() - lastLog >= HEAL_LOG_EVERY_MS) {
+            lastLog = Date.now();
+            void pulumi.log.info(`volume '${name}': waiting for self-heal before moving ${glusterBrickName(moving.host, moving.path)} (${Math.round((lastLog - started) / 1000)} s)`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, HEAL_POLL_MS));
+    }
+}
+
+/** `volume heal info`, or undefined when it cannot be read (e.g. while a brick is down). */
+async function healInfo(peer: SshExecutor, name: string): Promise<GlusterBrickHeal[] | undefined> {
+    try {
+        return parseHealInfo(await gluster(peer, healInfoArgs(name)));
+    } catch {
+        return undefined;
+    }
+}
+
+/** The replaced brick's LV, pool, fstab line and mount point; leftovers are reported, not fatal. */
+async function removeReplacedBrick(cluster: ClusterAccess, name: string, old: VolumeBrick): Promise<void> {
+    let lastError: unknown;
+    // glusterd stops the old brick process as replace-brick commits; its mount may be busy a moment longer.
+    for (let attempt = 0; attempt < 5; attempt++) {
+        try {
+            await destroyBrick(cluster.host(old.node), old);
+            return;
+        } catch (error) {
+            lastError = error;
+            await new Promise((resolve) => setTimeout(resolve, 1000 * (attempt + 1)));
+        }
+    }
+    void pulumi.log.warn(`volume '${name}': the replaced brick ${glusterBrickName(old.host, old.path)} could not be removed (${describeCause(lastError)}); remove LV ${old.vgName}/brick_${old.id}, its thin pool and fstab line by hand`);
+}
+
+/** The volume's bricks as gluster lists them; bricks new to state get their sizes from LVM. */
+async function bricksOnHosts(cluster: ClusterAccess, info: GlusterVolumeInfo, topology: ClusterTopology, durability: VolumeInputs["durability"], known: readonly VolumeBrick[]): Promise<VolumeBrick[]> {
+    const followed = followBricks(info, topology, durability, known);
+    const unsized = followed.filter((brick) => !isSized(brick));
+    const sized = unsized.length === 0 ? [] : sizeBricks(info.name, unsized, await cluster.logicalVolumesOf(unsized));
+    return followed.map((brick) => (isSized(brick) ? brick : sized[unsized.indexOf(brick)]));
+}
+
+function describeMove(move: BrickMove, target: PlacedBrick): string {
+    return `brick ${glusterBrickName(move.brick.host, move.brick.path)} moves to ${target.node} ${target.devicePath} (${move.why})`;
+}
+
+/** Nodes of the old topology that the new one lacks: they may still hold bricks to move off. */
+function formerNodes(oldTopology: ClusterTopology, newTopology: ClusterTopology): ClusterNode[] {
+    return oldTopology.nodes.filter((node) => !newTopology.nodes.some((current) => current.name === node.name));
+}
+
+function withFormerNodes(topology: ClusterTopology, oldTopology: ClusterTopology): ClusterTopology {
+    return { ...topology, nodes: [...topology.nodes, ...formerNodes(oldTopology, topology)] };
+}
+
+function isKnownTopology(topology: unknown): topology is ClusterTopology {
+    return typeof topology === "object" && topology !== null && Array.isArray((topology as ClusterTopology).nodes) && !JSON.stringify(topology).includes(UNKNOWN);
 }
 
 /** heketi's expansion: new brick sets placed away from the existing ones, add-brick, rebalance. */
