@@ -1,12 +1,13 @@
 // A GlusterCluster of the lab's nodes (first device of each) made through the real engine, for
 // tests that need a cluster under their volumes; and the host-side checks and clean-ups they
 // share: what bricks left on a host, wiping the lab back to blank nodes, FUSE mounts.
+import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { GlusterCluster, type ClusterTopology } from "../../components/cluster";
 import { BRICK_MOUNT_ROOT } from "../../components/device";
 import { SNAPSHOT_MOUNT_ROOT } from "../../components/snapshot";
-import { glusterArgs, lvsArgs, parseLvs, parseVgs, type SshExecutor, vgsArgs } from "../../components/remote";
+import { glusterArgs, healComplete, healInfoArgs, lvsArgs, parseHealInfo, parseLvs, parseVgs, type SshExecutor, vgsArgs } from "../../components/remote";
 import { labClusterArgs } from "../../stacks/lab/program";
 import { EngineStack } from "../engine/automation";
 import { labExecutor, type Lab } from "./lab";
@@ -90,7 +91,9 @@ export async function wipeCluster(lab: Lab): Promise<void> {
             for (const group of groups) {
                 await host.run(["vgremove", "-qq", "-f", group.vgName]);
             }
-            await host.tryRun(["pvremove", "-qq", "-ff", "-y", node.devices[0]]);
+            for (const device of node.devices) {
+                await host.tryRun(["pvremove", "-qq", "-ff", "-y", device]);
+            }
         }),
     );
     for (const node of lab.nodes.slice(1)) {
@@ -118,6 +121,30 @@ export async function leftovers(host: SshExecutor, vgName: string): Promise<Host
 export async function glusterVolumes(host: SshExecutor): Promise<string[]> {
     const result = await host.run(["gluster", "--mode=script", "volume", "list"]);
     return result.stdout.split("\n").map((line) => line.trim()).filter((line) => line && !/^No volumes/.test(line));
+}
+
+/**
+ * Polls `probe` every `intervalMs` until it reports `done`, or fails after `limitMs` naming
+ * `what` and what the last probe saw.
+ */
+export async function waitFor<T>(what: string, limitMs: number, intervalMs: number, probe: () => Promise<{ done: T | undefined; seen: string }>): Promise<T> {
+    const deadline = performance.now() + limitMs;
+    for (;;) {
+        const { done, seen } = await probe();
+        if (done !== undefined) {
+            return done;
+        }
+        assert.ok(performance.now() < deadline, `${what}: not within ${limitMs / 1000} s; last seen: ${seen}`);
+        await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+}
+
+/** Waits until `volume heal info` shows every brick connected with nothing left to heal. */
+export async function waitForHeal(host: SshExecutor, volumeName: string, limitMs = 300_000): Promise<void> {
+    await waitFor(`heal of ${volumeName} complete`, limitMs, 3000, async () => {
+        const heal = parseHealInfo((await host.run(healInfoArgs(volumeName))).stdout);
+        return { done: healComplete(heal) ? true : undefined, seen: JSON.stringify(heal) };
+    });
 }
 
 /**

@@ -4,6 +4,7 @@
 #   lab.sh up [--nodes N] [--devices D] [--device-size SIZE]   boot (or complete) the lab
 #   lab.sh down                                                stop every node, remove it all
 #   lab.sh node kill|stop|start NAME                           power cut, clean stop, boot
+#   lab.sh node remove NAME                                    power cut, then the node and its disks are gone
 #   lab.sh status                                              one line per node
 #   lab.sh exec CMD...                                         run CMD inside the lab's namespace
 set -euo pipefail
@@ -169,7 +170,7 @@ stop_pid_group() { # stop_pid_group NAME SIGNAL: signal the node's process group
 
 cmd_node() {
   local action=${1:-} name=${2:-}
-  [ -n "$name" ] && [ -d "$(node_dir "$name")" ] || die "usage: lab.sh node kill|stop|start NAME (nodes: $(node_names | paste -sd' '))"
+  [ -n "$name" ] && [ -d "$(node_dir "$name")" ] || die "usage: lab.sh node kill|stop|start|remove NAME (nodes: $(node_names | paste -sd' '))"
   case $action in
     kill) stop_pid_group "$name" KILL || die "$name did not die"; log "$name killed (power cut)" ;;
     stop)
@@ -187,7 +188,13 @@ cmd_node() {
       local start=$SECONDS
       start_node "$name"; wait_ready "$name"
       log "$name started in $((SECONDS - start)) s" ;;
-    *) die "usage: lab.sh node kill|stop|start NAME" ;;
+    remove)
+      stop_pid_group "$name" KILL || die "$name did not die"
+      in_ns ip link del "tap${name#n}" 2>/dev/null || true
+      rm -rf "$(node_dir "$name")" "$labdir/uml/$name"
+      write_lab_json
+      log "$name removed" ;;
+    *) die "usage: lab.sh node kill|stop|start|remove NAME" ;;
   esac
 }
 

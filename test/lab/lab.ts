@@ -28,7 +28,12 @@ export function labExecutor(node: LabNode, overrides: Partial<SshTarget> = {}): 
     return new SshExecutor(labTarget(node, overrides));
 }
 
-/** Runs `lab.sh node <action> <name>`: kill (power cut), stop (clean) or start. */
-export async function labNode(action: "kill" | "stop" | "start", name: string): Promise<void> {
+/** Runs `lab.sh node <action> <name>`: kill (power cut), stop (clean), start, or remove (kill, then delete its disks). */
+export async function labNode(action: "kill" | "stop" | "start" | "remove", name: string): Promise<void> {
     await promisify(execFile)("bash", [labScript, "node", action, name], { timeout: 300_000 });
+}
+
+/** Runs `lab.sh up --nodes <count>`: boots the nodes the lab lacks (it never shrinks). */
+export async function labUp(nodeCount: number): Promise<void> {
+    await promisify(execFile)("bash", [labScript, "up", "--nodes", String(nodeCount)], { timeout: 600_000 });
 }

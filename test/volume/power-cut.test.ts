@@ -4,29 +4,13 @@
 // must serve its brick again by itself and heal what it missed, with no data lost.
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { closeAll, glusterArgs, healComplete, healInfoArgs, parseHealInfo, parseVolumeInfo, parseVolumeStatus, type SshExecutor, volumeInfoArgs } from "../../components/remote";
+import { closeAll, glusterArgs, parseVolumeInfo, parseVolumeStatus, type SshExecutor, volumeInfoArgs } from "../../components/remote";
 import { brickMount, GlusterVolume, type VolumeBrick } from "../../components/volume";
 import { EngineStack } from "../engine/automation";
-import { leftovers, onMount, prepareCluster, type LabCluster } from "../lab/cluster-fixture";
+import { leftovers, onMount, prepareCluster, waitFor, waitForHeal, type LabCluster } from "../lab/cluster-fixture";
 import { labNode, loadLab, type Lab } from "../lab/lab";
 
 const VOLUME = "powercut";
-
-/**
- * Polls `probe` every `intervalMs` until it reports `done`, or fails after `limitMs` naming
- * `what` and what the last probe saw.
- */
-async function waitFor<T>(what: string, limitMs: number, intervalMs: number, probe: () => Promise<{ done: T | undefined; seen: string }>): Promise<T> {
-    const deadline = performance.now() + limitMs;
-    for (;;) {
-        const { done, seen } = await probe();
-        if (done !== undefined) {
-            return done;
-        }
-        assert.ok(performance.now() < deadline, `${what}: not within ${limitMs / 1000} s; last seen: ${seen}`);
-        await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
-}
 
 describe("volume: a power cut right after up costs no brick", function () {
     let lab: Lab;
@@ -98,10 +82,7 @@ describe("volume: a power cut right after up costs no brick", function () {
             assert.ok(online.port !== null);
 
             const healed = performance.now();
-            await waitFor("heal complete", 300_000, 3000, async () => {
-                const heal = parseHealInfo((await n1.run(healInfoArgs(VOLUME))).stdout);
-                return { done: healComplete(heal) ? true : undefined, seen: JSON.stringify(heal) };
-            });
+            await waitForHeal(n1, VOLUME);
             console.log(`      heal complete ${((performance.now() - healed) / 1000).toFixed(1)} s after the brick was online`);
 
             // The victim's own copy holds both what it had before the cut and what it missed.
