@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { GlusterDevice } from "../device/device";
 import { GlusterBootstrap } from "../node/bootstrap";
-import { GlusterNode, type SshConnectionArgs } from "../node/node";
+import { GlusterNode, type PoolMemberArgs, type SshConnectionArgs } from "../node/node";
 import { clusterArgsFromHeketiTopology, type HeketiConnectionDefaults } from "./heketi-topology";
 import type { ClusterTopology, DeviceState } from "./topology";
 import type { ValidationFailure } from "../placement/validation";
@@ -78,8 +78,8 @@ export class GlusterCluster extends pulumi.ComponentResource {
         if (failures.length > 0) {
             throw new GlusterClusterArgsError(name, failures);
         }
-        const [first] = args.nodes;
-        const firstNode = this.node(name, first, undefined);
+        const [first, second] = args.nodes;
+        const firstNode = this.node(name, first, undefined, second);
         this.nodes = [firstNode, ...args.nodes.slice(1).map((spec) => this.node(name, spec, { member: first, node: firstNode }))];
         const devicesPerNode = args.nodes.map((spec, index) => spec.devices.map((device) => this.device(name, spec, device, this.nodes[index])));
         this.devices = devicesPerNode.flat();
@@ -93,7 +93,8 @@ export class GlusterCluster extends pulumi.ComponentResource {
         this.registerOutputs({ topology: this.topology, nodeNames: this.nodeNames, nodeUuids: this.nodeUuids, vgNames: this.vgNames });
     }
 
-    private node(clusterName: string, spec: GlusterClusterNodeArgs, probeFrom: { member: GlusterClusterNodeArgs; node: GlusterNode } | undefined): GlusterNode {
+    /** `detachThrough`: for the first node, the member that lets it leave should it be removed later. */
+    private node(clusterName: string, spec: GlusterClusterNodeArgs, probeFrom: { member: GlusterClusterNodeArgs; node: GlusterNode } | undefined, detachThrough?: GlusterClusterNodeArgs): GlusterNode {
         const bootstrap = spec.bootstrap
             ? [new GlusterBootstrap(`${clusterName}-${spec.name}-bootstrap`, { nodeName: spec.name, manageHost: spec.manageHost, connection: spec.connection }, { parent: this })]
             : [];
@@ -104,12 +105,8 @@ export class GlusterCluster extends pulumi.ComponentResource {
                 manageHost: spec.manageHost,
                 storageHost: spec.storageHost,
                 connection: spec.connection,
-                probeFrom: probeFrom && {
-                    nodeName: probeFrom.member.name,
-                    manageHost: probeFrom.member.manageHost,
-                    storageHost: probeFrom.member.storageHost,
-                    connection: probeFrom.member.connection,
-                },
+                probeFrom: probeFrom && poolMember(probeFrom.member),
+                detachThrough: detachThrough && poolMember(detachThrough),
             },
             { parent: this, dependsOn: [...bootstrap, ...(probeFrom ? [probeFrom.node] : [])] },
         );
@@ -168,4 +165,8 @@ export class GlusterCluster extends pulumi.ComponentResource {
             };
         });
     }
+}
+
+function poolMember(spec: GlusterClusterNodeArgs): PoolMemberArgs {
+    return { nodeName: spec.name, manageHost: spec.manageHost, storageHost: spec.storageHost, connection: spec.connection };
 }

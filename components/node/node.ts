@@ -39,6 +39,8 @@ export interface GlusterNodeArgs {
     readonly connection: pulumi.Input<SshConnectionArgs>;
     /** The member to probe the node from; omit for the first node of a pool. */
     readonly probeFrom?: pulumi.Input<PoolMemberArgs>;
+    /** First node of a pool only: a member that can detach it if it is removed while others stay. */
+    readonly detachThrough?: pulumi.Input<PoolMemberArgs>;
 }
 
 /** The engine's type token: dynamic resources live in the pulumi-nodejs package. */
@@ -59,9 +61,10 @@ export class GlusterNode extends pulumi.dynamic.Resource {
             ...args,
             connection: pulumi.secret(args.connection),
             probeFrom: args.probeFrom === undefined ? undefined : pulumi.secret(args.probeFrom),
+            detachThrough: args.detachThrough === undefined ? undefined : pulumi.secret(args.detachThrough),
             uuid: undefined,
             stateVersion: undefined,
         };
-        super(nodeProvider, name, inputs, withSecretOutputs(opts, "connection", "probeFrom"), "gluster/node", "Node");
+        super(nodeProvider, name, inputs, withSecretOutputs(opts, "connection", "probeFrom", "detachThrough"), "gluster/node", "Node");
     }
 }

@@ -31,6 +31,8 @@ export interface NodeInputs {
     connection: SshConnection;
     /** Absent for the first node of a pool. */
     probeFrom?: PoolMember;
+    /** For the first node of a pool: another member to detach it through, should it be removed while others stay. */
+    detachThrough?: PoolMember;
 }
 
 export interface NodeOutputs extends NodeInputs {
@@ -41,7 +43,7 @@ export interface NodeOutputs extends NodeInputs {
 
 /** Inputs whose change means another gluster peer, not an edit of this one. */
 const REPLACING_INPUTS = ["manageHost", "storageHost"] as const;
-const UPDATABLE_INPUTS = ["nodeName", "connection", "probeFrom"] as const;
+const UPDATABLE_INPUTS = ["nodeName", "connection", "probeFrom", "detachThrough"] as const;
 
 export function validateNodeInputs(inputs: Record<string, unknown>): ValidationFailure[] {
     const failures = [
@@ -50,21 +52,27 @@ export function validateNodeInputs(inputs: Record<string, unknown>): ValidationF
         ...validateHost(inputs.storageHost, "storageHost"),
         ...validateConnection(inputs.connection, "connection"),
     ];
-    const { probeFrom } = inputs;
-    if (probeFrom !== undefined && !isUnknownInput(probeFrom)) {
-        if (!isRecord(probeFrom)) {
-            failures.push({ property: "probeFrom", reason: "expected { nodeName, manageHost, storageHost, connection } of a pool member" });
-        } else {
-            failures.push(
-                ...validateNodeName(probeFrom.nodeName, fieldPath("probeFrom", "nodeName")),
-                ...validateHost(probeFrom.manageHost, fieldPath("probeFrom", "manageHost")),
-                ...validateHost(probeFrom.storageHost, fieldPath("probeFrom", "storageHost")),
-                ...validateConnection(probeFrom.connection, fieldPath("probeFrom", "connection")),
-            );
-            if (typeof inputs.storageHost === "string" && !isUnknownInput(inputs.storageHost) && probeFrom.storageHost === inputs.storageHost) {
-                failures.push({ property: "probeFrom.storageHost", reason: "a node cannot be probed from itself" });
-            }
-        }
+    for (const field of ["probeFrom", "detachThrough"] as const) {
+        failures.push(...validatePoolMember(inputs[field], field, inputs.storageHost));
+    }
+    return failures;
+}
+
+function validatePoolMember(member: unknown, field: "probeFrom" | "detachThrough", storageHost: unknown): ValidationFailure[] {
+    if (member === undefined || isUnknownInput(member)) {
+        return [];
+    }
+    if (!isRecord(member)) {
+        return [{ property: field, reason: "expected { nodeName, manageHost, storageHost, connection } of a pool member" }];
+    }
+    const failures = [
+        ...validateNodeName(member.nodeName, fieldPath(field, "nodeName")),
+        ...validateHost(member.manageHost, fieldPath(field, "manageHost")),
+        ...validateHost(member.storageHost, fieldPath(field, "storageHost")),
+        ...validateConnection(member.connection, fieldPath(field, "connection")),
+    ];
+    if (typeof storageHost === "string" && !isUnknownInput(storageHost) && member.storageHost === storageHost) {
+        failures.push({ property: `${field}.storageHost`, reason: field === "probeFrom" ? "a node cannot be probed from itself" : "a node cannot be detached through itself" });
     }
     return failures;
 }
@@ -170,6 +178,12 @@ async function leaveAsFirstNode(uuid: string, props: NodeOutputs): Promise<void>
     }
     refuseIfBricks(node.label, bricksOnNode(await volumesSeenBy(node), uuid, props.storageHost));
     const others = remotePeers(pool);
+    const through = props.detachThrough;
+    if (through !== undefined && others.some((peer) => peer.hostname === through.storageHost || peer.hostnames.includes(through.storageHost))) {
+        // The others stay in the pool: one of them lets this node go.
+        await detachThroughMember(uuid, props, through);
+        return;
+    }
     if (others.length > 0) {
         throw new Error(
             `${node.label} is the node the others were probed from and is still in a pool with ${others.map(describePeer).join(", ")}; ` +
@@ -189,6 +203,6 @@ function memberExecutor(member: PoolMember) {
 }
 
 function outputsFor(inputs: NodeInputs, uuid: string): NodeOutputs {
-    const { nodeName, manageHost, storageHost, connection, probeFrom } = inputs;
-    return { nodeName, manageHost, storageHost, connection, ...(probeFrom ? { probeFrom } : {}), uuid, stateVersion: NODE_STATE_VERSION };
+    const { nodeName, manageHost, storageHost, connection, probeFrom, detachThrough } = inputs;
+    return { nodeName, manageHost, storageHost, connection, ...(probeFrom ? { probeFrom } : {}), ...(detachThrough ? { detachThrough } : {}), uuid, stateVersion: NODE_STATE_VERSION };
 }
