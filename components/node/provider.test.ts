@@ -43,6 +43,17 @@ describe("node provider: check and diff", () => {
         assert.ok(!JSON.stringify(validateNodeInputs({ ...n2, connection: { privateKey: 42, hostKey: HOST_KEY } })).includes("42"));
     });
 
+    it("checks the member a first node is detached through", async () => {
+        const n1: NodeInputs = { ...n2.probeFrom!, connection: n2.connection, detachThrough: { nodeName: "n2", manageHost: n2.manageHost, storageHost: n2.storageHost, connection: n2.connection } };
+        assert.deepEqual(validateNodeInputs({ ...n1 }), []);
+        assert.deepEqual(validateNodeInputs({ ...n1, detachThrough: { ...n1.detachThrough, storageHost: n1.storageHost } }), [
+            { property: "detachThrough.storageHost", reason: "a node cannot be detached through itself" },
+        ]);
+        assert.deepEqual(validateNodeInputs({ ...n1, detachThrough: "n2" }), [{ property: "detachThrough", reason: "expected { nodeName, manageHost, storageHost, connection } of a pool member" }]);
+        const first: NodeOutputs = { ...n1, detachThrough: undefined, uuid: stored.uuid, stateVersion: NODE_STATE_VERSION };
+        assert.deepEqual(await diff(first.uuid, first, n1), { changes: true, replaces: [], deleteBeforeReplace: true }, "a new member to detach through is an update");
+    });
+
     it("replaces on a new address and updates in place on new credentials", async () => {
         assert.deepEqual(await diff(stored.uuid, stored, n2), { changes: false, replaces: [], deleteBeforeReplace: true });
         assert.deepEqual(await diff(stored.uuid, stored, { ...n2, storageHost: "10.77.0.22" }), { changes: true, replaces: ["storageHost"], deleteBeforeReplace: true });

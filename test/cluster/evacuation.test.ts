@@ -195,43 +195,48 @@ describe("day 2: bricks move off devices and nodes that leave the cluster", func
             }
         });
 
-        it("moves the node's bricks to the node left, detaches it and leaves nothing on it", async function () {
+        it("replaces the first node by a new one: its bricks move there, it is detached and nothing is left on it", async function () {
+            const [first, second, third, fourth] = lab.nodes;
+            devices.of = (node) => (node === fourth ? undefined : [{ path: node.devices[0] }]);
             engine = await evacuationStack(lab, "evacuation-node", devices);
             const { outputs } = await engine.up();
             let source = outputs.mountSource.value as string;
             let backups = outputs.backups.value as string[];
             let bricks = outputs.bricks.value as VolumeBrick[];
+            const old = bricks.find((brick) => brick.node === first.name)!;
             const written = await onMount(source, backups, WRITE);
-            // The first node founds the pool; any other node holding a brick leaves.
-            const leaving = lab.nodes.slice(1).find((node) => bricks.some((brick) => brick.node === node.name))!;
-            const spare = lab.nodes.find((node) => !bricks.some((brick) => brick.node === node.name))!;
-            const old = bricks.find((brick) => brick.node === leaving.name)!;
-            devices.of = (node) => (node.name === leaving.name ? undefined : [{ path: node.devices[0] }]);
 
+            // A new node joins; nothing moves yet.
+            devices.of = (node) => [{ path: node.devices[0] }];
+            const joined = await engine.up();
+            assert.deepEqual(joined.outputs.bricks.value, bricks, "a node joining moves no brick");
+
+            // The first node (the one the others were probed from) leaves.
+            devices.of = (node) => (node === first ? undefined : [{ path: node.devices[0] }]);
             const preview = await engine.preview();
-            assert.match(preview.stdout, new RegExp(`brick ${old.host}:${old.path} moves to ${spare.name} ${spare.devices[0]} \\(node ${leaving.name} is removed from the cluster\\)`));
-            assert.deepEqual(steps(preview.events.changes()), [
-                "delete device:Device",
-                "delete node:Bootstrap",
-                "delete node:Node",
-                "update volume:Volume",
-            ]);
+            assert.match(preview.stdout, new RegExp(`brick ${old.host}:${old.path} moves to ${fourth.name} ${fourth.devices[0]} \\(node ${first.name} is removed from the cluster\\)`));
+            assert.deepEqual(
+                steps(preview.events.changes()),
+                // The second node becomes the first; the others are now probed from it.
+                ["delete device:Device", "delete node:Bootstrap", "delete node:Node", "update node:Node", "update node:Node", "update node:Node", "update volume:Volume"],
+            );
 
             const moved = await engine.up();
             bricks = moved.outputs.bricks.value as VolumeBrick[];
             // Mount through the hosts the volume has now: the one that left no longer serves it.
             source = moved.outputs.mountSource.value as string;
             backups = moved.outputs.backups.value as string[];
-            assert.ok(![source.split(":")[0], ...backups].includes(leaving.host), `${leaving.name} is no longer a volfile server`);
-            assert.deepEqual([...new Set(bricks.map((brick) => brick.node))].sort(), lab.nodes.filter((node) => node !== leaving).map((node) => node.name).sort());
-            const first = labExecutor(lab.nodes[0]);
-            assert.deepEqual(await glusterBricks(first), brickNames(bricks));
-            const pool = parsePoolList((await first.run(glusterArgs("pool", "list"))).stdout);
-            assert.deepEqual(pool.map((peer) => peer.hostname).filter((name) => name !== "localhost").sort(), lab.nodes.slice(1).filter((node) => node !== leaving).map((node) => node.host).sort(), `${leaving.name} left the pool`);
-            const gone = labExecutor(leaving);
-            assert.deepEqual(await volumeGroups(gone), [], `${leaving.name} keeps no volume group`);
+            assert.ok(![source.split(":")[0], ...backups].includes(first.host), `${first.name} is no longer a volfile server`);
+            assert.deepEqual(bricks.map((brick) => brick.node).sort(), [second.name, third.name, fourth.name]);
+            const newFirst = labExecutor(second);
+            assert.deepEqual(await glusterBricks(newFirst), brickNames(bricks));
+            const pool = parsePoolList((await newFirst.run(glusterArgs("pool", "list"))).stdout);
+            assert.deepEqual(pool.map((peer) => peer.hostname).filter((name) => name !== "localhost").sort(), [third.host, fourth.host], `${first.name} left the pool`);
+            const gone = labExecutor(first);
+            assert.deepEqual(parsePoolList((await gone.run(glusterArgs("pool", "list"))).stdout).map((peer) => peer.hostname), ["localhost"], `${first.name} is a pool of its own`);
+            assert.deepEqual(await volumeGroups(gone), [], `${first.name} keeps no volume group`);
             assert.deepEqual(await traces(gone, old.vgName), []);
-            await waitForHeal(first, VOLUME);
+            await waitForHeal(newFirst, VOLUME);
             assert.equal(await onMount(source, backups, READ), written);
         });
     });
