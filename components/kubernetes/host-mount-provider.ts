@@ -7,7 +7,7 @@ import { connectionExecutor } from "../cluster/connection";
 import { inputDiff } from "../dynamic/diff";
 import type { ValidationFailure } from "../placement/validation";
 import { validateConnection, validateHost, validateNodeName } from "../node/validation";
-import { FSTAB_SYNC_ARGS, fstabAddLineArgs, fstabLinesForMountArgs, fstabRemoveMountArgs, type SshExecutor } from "../remote";
+import { FSTAB_SYNC_ARGS, fstabAddLineArgs, fstabLinesForMountArgs, fstabRemoveMountArgs, fstabReplaceMountArgs, type SshExecutor } from "../remote";
 import { hostMountFstabLine } from "./manifests";
 
 export const HOST_MOUNT_STATE_VERSION = 1;
@@ -27,9 +27,13 @@ export interface HostMountOutputs extends HostMountInputs {
     stateVersion: number;
 }
 
-/** A different volume or place is another mount: unmount the old one first. */
-const REPLACING_INPUTS = ["manageHost", "mountSource", "backupVolfileServers", "mountPath"] as const;
-const UPDATABLE_INPUTS = ["workerName", "connection"] as const;
+/** Another worker or place is another mount: unmount the old one first. */
+const REPLACING_INPUTS = ["manageHost", "mountPath"] as const;
+/**
+ * New volfile servers for the same volume (its bricks moved off a node) only rewrite the fstab
+ * line: the live mount talks to the bricks, not to the server it was mounted from.
+ */
+const UPDATABLE_INPUTS = ["workerName", "connection", "mountSource", "backupVolfileServers"] as const;
 
 export function validateHostMountInputs(inputs: Record<string, unknown>): ValidationFailure[] {
     const failures = [
@@ -57,8 +61,10 @@ export async function check(_olds: HostMountInputs, news: HostMountInputs): Prom
 
 export async function diff(_id: string, olds: HostMountOutputs, news: HostMountInputs): Promise<pulumi.dynamic.DiffResult> {
     const planned = inputDiff<HostMountInputs>(olds, news, { replacing: REPLACING_INPUTS, updatable: UPDATABLE_INPUTS, stateVersion: HOST_MOUNT_STATE_VERSION });
+    // Another volume is another mount.
+    const replaces = volumeOf(olds.mountSource) === volumeOf(news.mountSource) ? planned.replaces : [...(planned.replaces ?? []), "mountSource"];
     // Found unmounted by refresh: the update mounts it again.
-    return { ...planned, changes: planned.changes || olds.status === "unmounted" };
+    return { ...planned, replaces, changes: planned.changes || olds.status === "unmounted" };
 }
 
 export async function create(inputs: HostMountInputs): Promise<pulumi.dynamic.CreateResult<HostMountOutputs>> {
@@ -106,8 +112,15 @@ export async function read(id: string, props: HostMountOutputs): Promise<pulumi.
     return { id, props: outputsFor(props, (await isMounted(host, props.mountPath)) ? "mounted" : "unmounted") };
 }
 
-export async function update(_id: string, _olds: HostMountOutputs, news: HostMountInputs): Promise<pulumi.dynamic.UpdateResult<HostMountOutputs>> {
+export async function update(_id: string, olds: HostMountOutputs, news: HostMountInputs): Promise<pulumi.dynamic.UpdateResult<HostMountOutputs>> {
     const host = workerHost(news);
+    const line = hostMountFstabLine(news, news.mountPath);
+    if (line !== olds.fstabLine) {
+        // Same volume, other servers: the next mount (a reboot) uses them; the live one is left alone.
+        await host.run(fstabReplaceMountArgs(news.mountPath, line));
+        await host.run([...FSTAB_SYNC_ARGS]);
+        void pulumi.log.info(`${host.label}: fstab line for ${news.mountPath} now mounts ${news.mountSource} (backup servers ${news.backupVolfileServers.join(", ") || "none"})`);
+    }
     // Also the repair after refresh found the volume unmounted: the fstab line mounts it again.
     if (!(await isMounted(host, news.mountPath))) {
         await host.run(["mount", news.mountPath], { timeoutMs: 120_000 });
@@ -131,6 +144,11 @@ async function remove(_id: string, props: HostMountOutputs): Promise<void> {
 
 // `delete` is a reserved word: export the function under the provider method's name.
 export { remove as delete };
+
+/** "web" of "10.0.0.1:/web". */
+function volumeOf(mountSource: string): string {
+    return mountSource.slice(mountSource.indexOf(":/") + 2);
+}
 
 function workerHost(inputs: HostMountInputs): SshExecutor {
     return connectionExecutor(inputs.workerName, inputs.manageHost, inputs.connection);

@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { FSTAB_SYNC_ARGS, fstabAddLineArgs, fstabLinesForMountArgs, fstabRemoveMountArgs } from "./fstab";
+import { FSTAB_SYNC_ARGS, fstabAddLineArgs, fstabLinesForMountArgs, fstabRemoveMountArgs, fstabReplaceMountArgs } from "./fstab";
 
 const LINE = "10.0.0.1:/web /mnt/glusterfs/web glusterfs defaults,_netdev 0 0";
 
@@ -34,6 +34,15 @@ describe("fstab commands", () => {
         assert.equal(runOnScratch(fstabLinesForMountArgs("/mnt/glusterfs/web"), added).output, `${LINE}\n`);
         assert.equal(runOnScratch(fstabLinesForMountArgs("/mnt/glusterfs/other"), added).output, "");
         assert.equal(runOnScratch(fstabRemoveMountArgs("/mnt/glusterfs/web"), added).fstab, before);
+    });
+
+    it("replace a mount's lines by one new line", () => {
+        const before = "/dev/sda1 / ext4 defaults 0 1\n";
+        const moved = LINE.replace(/^\S+/, "10.0.0.9:/web");
+        assert.equal(runOnScratch(fstabReplaceMountArgs("/mnt/glusterfs/web", moved), `${before}${LINE}\n`).fstab, `${before}${moved}\n`);
+        assert.equal(runOnScratch(fstabReplaceMountArgs("/mnt/glusterfs/web", moved), before).fstab, `${before}${moved}\n`, "a missing line is added");
+        const replace = fstabReplaceMountArgs("/mnt/glusterfs/web", moved);
+        assert.deepEqual(replace.slice(3), ["sh", "/mnt/glusterfs/web", moved]);
     });
 
     it("treat hostile values as data", () => {

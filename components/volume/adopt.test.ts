@@ -1,21 +1,10 @@
 import assert from "node:assert/strict";
-import type { ClusterTopology } from "../cluster";
 import type { GlusterVolumeInfo, LogicalVolume } from "../remote";
+import { threeNodeTopology } from "./testing/topology";
 import { adoptedSizeBytes, durabilityMismatch, followBricks, isSized, locateBricks, sizeBricks, sizeMismatch } from "./adopt";
 
 const GiB = 1024 ** 3;
-const connection = { user: "root", port: 22, privateKey: "key", hostKey: "ssh-ed25519 AAAA" };
-const topology: ClusterTopology = {
-    zoneChecking: "none",
-    nodes: [1, 2, 3].map((n) => ({
-        name: `n${n}`,
-        manageHost: `10.0.0.${n}`,
-        storageHost: `10.0.0.${n}`,
-        zone: n,
-        connection,
-        devices: [{ path: "/dev/sdb", vgName: `vg_${n}${n}${n}${n}`, tags: {} }],
-    })),
-};
+const topology = threeNodeTopology((n) => [{ path: "/dev/sdb", vgName: `vg_${n}${n}${n}${n}`, tags: {} }]);
 const brickPath = (n: number, id: string) => `/var/lib/heketi/mounts/vg_${n}${n}${n}${n}/brick_${id}/brick`;
 
 function info(overrides: Partial<GlusterVolumeInfo> = {}): GlusterVolumeInfo {

@@ -3,22 +3,12 @@ import type { ClusterTopology } from "../cluster";
 import type { GlusterBrickHeal, GlusterProcessStatus } from "../remote";
 import { bricksToMove, moveBlocker, positioned, unmovableReason } from "./evacuation";
 import type { VolumeBrick } from "./inputs";
+import { threeNodeTopology } from "./testing/topology";
 
-const connection = { user: "root", port: 22, privateKey: "key", hostKey: "ssh-ed25519 AAAA" };
-const topology: ClusterTopology = {
-    zoneChecking: "none",
-    nodes: [1, 2, 3].map((n) => ({
-        name: `n${n}`,
-        manageHost: `10.0.0.${n}`,
-        storageHost: `10.0.0.${n}`,
-        zone: n,
-        connection,
-        devices: [
-            { path: "/dev/sdb", vgName: `vg_${n}b`, tags: {} },
-            { path: "/dev/sdc", vgName: `vg_${n}c`, tags: {} },
-        ],
-    })),
-};
+const topology = threeNodeTopology((n) => [
+    { path: "/dev/sdb", vgName: `vg_${n}b`, tags: {} },
+    { path: "/dev/sdc", vgName: `vg_${n}c`, tags: {} },
+]);
 
 function brick(n: number, disk: "b" | "c", setIndex = 0): VolumeBrick {
     const vgName = `vg_${n}${disk}`;

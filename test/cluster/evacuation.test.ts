@@ -111,6 +111,7 @@ describe("day 2: bricks move off devices and nodes that leave the cluster", func
             assert.deepEqual(steps(preview.events.changes()), ["delete device:Device", "update volume:Volume"]);
 
             const moved = await engine.up();
+            console.log(`      up moving one brick off a removed device: ${(moved.durationMs / 1000).toFixed(1)} s`);
             bricks = moved.outputs.bricks.value as VolumeBrick[];
             assert.deepEqual({ node: brickOn("n1").node, device: brickOn("n1").device, vgName: brickOn("n1").vgName }, { node: "n1", device: keptOnN1, vgName: vgNames.n1[keptOnN1] });
             assert.deepEqual(await glusterBricks(n1), brickNames(bricks), "state follows gluster's brick list");
@@ -142,6 +143,7 @@ describe("day 2: bricks move off devices and nodes that leave the cluster", func
             // 3. The disk under n2's brick dies (its brick process with it): up replaces the offline brick.
             await killBrick(hosts.get("n2")!, failing);
             const replaced = await engine.up();
+            console.log(`      up replacing the offline brick of a failed device: ${(replaced.durationMs / 1000).toFixed(1)} s`);
             bricks = replaced.outputs.bricks.value as VolumeBrick[];
             const keptOnN2 = lab.nodes[1].devices.find((path) => path !== failing.device)!;
             assert.equal(brickOn("n2").vgName, vgNames.n2[keptOnN2]);
@@ -222,6 +224,7 @@ describe("day 2: bricks move off devices and nodes that leave the cluster", func
             );
 
             const moved = await engine.up();
+            console.log(`      up moving the first node's brick to the new node, detaching it: ${(moved.durationMs / 1000).toFixed(1)} s`);
             bricks = moved.outputs.bricks.value as VolumeBrick[];
             // Mount through the hosts the volume has now: the one that left no longer serves it.
             source = moved.outputs.mountSource.value as string;

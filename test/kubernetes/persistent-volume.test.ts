@@ -18,6 +18,7 @@ describe("kubernetes: GlusterPersistentVolume on a real API server", function ()
     let cluster: LabCluster;
     let storage: EngineStack;
     let size = "1Gi";
+    let rotateServers = false;
     let version: string;
 
     before(async function () {
@@ -54,7 +55,11 @@ describe("kubernetes: GlusterPersistentVolume on a real API server", function ()
                 projectName,
                 program: async () => {
                     const provider = new k8s.Provider("test-server", { kubeconfig: kubeconfig() });
-                    const volume = new pulumi.StackReference("organization/k8s-test-storage/prod").outputs;
+                    const stored = new pulumi.StackReference("organization/k8s-test-storage/prod").outputs;
+                    // As after the volume's bricks moved off a node: same volume, other volfile servers.
+                    const volume = rotateServers
+                        ? stored.apply((v) => ({ ...v, mountSource: `${v.backupVolfileServers[0]}:/${v.volumeName}`, backupVolfileServers: [...v.backupVolfileServers.slice(1), String(v.mountSource).split(":")[0]] }))
+                        : stored;
                     const pv = new GlusterPersistentVolume("web", { volume: volume as pulumi.Output<any>, ...settings() }, { provider });
                     return { persistentVolumeName: pv.persistentVolumeName, claimName: pv.claimName, endpointsName: pv.endpointsName, serviceName: pv.serviceName, mountPath: pv.mountPath };
                 },
@@ -165,6 +170,30 @@ describe("kubernetes: GlusterPersistentVolume on a real API server", function ()
             assert.deepEqual(pv.spec.local, { path: "/mnt/glusterfs/web" });
             assert.deepEqual(pv.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values, ["n1", "n2"]);
             await waitForObject("/api/v1/namespaces/default/persistentvolumeclaims/web-files", "the claim binds", (body) => body.status?.phase === "Bound");
+        });
+
+        it("takes new volfile servers by rewriting the fstab lines, leaving the live mounts alone", async function () {
+            const [w1, w2] = lab.nodes.slice(0, 2).map((node) => cluster.hosts.get(node.name)!);
+            const mountIds = async () => Promise.all([w1, w2].map(async (worker) => (await worker.run(["awk", '$5 == "/mnt/glusterfs/web" {print $1}', "/proc/self/mountinfo"])).stdout.trim()));
+            const before = await mountIds();
+            rotateServers = true;
+            try {
+                const { outputs } = await storage.up();
+                const [, ...others] = outputs.backupVolfileServers.value as string[];
+                const moved = await engine.up();
+                assert.deepEqual(moved.events.changes().map(({ op, type }) => `${op} ${type}`), ["update pulumi-nodejs:dynamic/gluster/kubernetes:HostMount", "update pulumi-nodejs:dynamic/gluster/kubernetes:HostMount"]);
+                const newSource = `${(outputs.backupVolfileServers.value as string[])[0]}:/web`;
+                for (const worker of [w1, w2]) {
+                    const lines = (await worker.run(["awk", '$2 == "/mnt/glusterfs/web"', "/etc/fstab"])).stdout;
+                    assert.equal(lines.trim().split("\n").length, 1, `${worker.label}: one fstab line`);
+                    assert.ok(lines.startsWith(`${newSource} /mnt/glusterfs/web glusterfs defaults,_netdev,backup-volfile-servers=${[...others, String(outputs.mountSource.value).split(":")[0]].join(":")} `), lines);
+                }
+                assert.deepEqual(await mountIds(), before, "the same mounts, not remounted");
+                assert.match((await w2.run(["cat", "/mnt/glusterfs/web/hello.txt"])).stdout, /^from /);
+                assert.deepEqual((await engine.preview()).events.changes(), []);
+            } finally {
+                rotateServers = false;
+            }
         });
 
         it("destroy unmounts and removes the fstab lines and mount points", async function () {

@@ -6,7 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { closeAll, GlusterCluster, GlusterVolume, parseVolumeInfo, volumeInfoArgs } from "../../components";
 import { loadLab } from "../../stacks/lab/lab";
 import { labClusterArgs } from "../../stacks/lab/program";
-import { EngineStack } from "../engine/automation";
+import type { VolumeBrick } from "../../components/volume";
+import { EngineOperationError, EngineStack } from "../engine/automation";
 import { labExecutor } from "../lab/lab";
 
 describe("stacks: volumes in a stack of their own, on a cluster from another stack", function () {
@@ -14,10 +15,25 @@ describe("stacks: volumes in a stack of their own, on a cluster from another sta
     const host = labExecutor(lab.nodes[0]);
     let clusterStack: EngineStack | undefined;
     let volumeStack: EngineStack | undefined;
+    /** What the cluster stack declares of a device, by node and path: as is, failed, or not at all. */
+    let deviceState: (node: string, path: string) => "online" | "failed" | "removed" = () => "online";
 
     before(async function () {
         clusterStack = await EngineStack.create(
-            { projectName: "storage-cluster", program: async () => ({ topology: new GlusterCluster("lab", labClusterArgs(lab)).topology }) },
+            {
+                projectName: "storage-cluster",
+                program: async () => {
+                    const args = labClusterArgs(lab);
+                    const nodes = args.nodes.map((node) => ({
+                        ...node,
+                        devices: node.devices.flatMap((device) => {
+                            const state = deviceState(node.name, device.path);
+                            return state === "removed" ? [] : [state === "failed" ? { ...device, state } : device];
+                        }),
+                    }));
+                    return { topology: new GlusterCluster("lab", { ...args, nodes }).topology };
+                },
+            },
             { stackName: "prod" },
         );
         volumeStack = await EngineStack.create(
@@ -30,7 +46,7 @@ describe("stacks: volumes in a stack of their own, on a cluster from another sta
                         size: "1Gi",
                         durability: { type: "replicate", replica: 3 },
                     });
-                    return { mountSource: volume.mountSource };
+                    return { mountSource: volume.mountSource, bricks: volume.bricks };
                 },
             },
             { stackName: "prod", sameBackendAs: clusterStack },
@@ -62,6 +78,33 @@ describe("stacks: volumes in a stack of their own, on a cluster from another sta
         for (const node of lab.nodes) {
             assert.ok(!state.includes(node.hostKey.split(" ")[1]), "the topology is stored encrypted as a whole");
         }
+    });
+
+    it("retires a device: removing it first is refused; marked failed, the volume stack moves its brick off; then it goes", async function () {
+        const before = (await volumeStack!.up()).outputs.bricks.value as VolumeBrick[];
+        const brick = before.find((candidate) => candidate.node === lab.nodes[0].name)!;
+        deviceState = (node, path) => (node === brick.node && path === brick.device ? "removed" : "online");
+        const refused = await clusterStack!.up().then(
+            () => assert.fail("the cluster stack removed a device holding a brick of another stack's volume"),
+            (error: unknown) => error as EngineOperationError,
+        );
+        assert.match(refused.message, new RegExp(`device ${brick.device} \\(volume group ${brick.vgName}\\) still holds logical volumes brick_${brick.id}, tp_${brick.id}; .*for volumes managed elsewhere \\(another stack\\), mark the device failed, update those volumes, then remove it`));
+
+        deviceState = (node, path) => (node === brick.node && path === brick.device ? "failed" : "online");
+        await clusterStack!.up();
+        const after = (await volumeStack!.up()).outputs.bricks.value as VolumeBrick[];
+        const moved = after.find((candidate) => candidate.setIndex === brick.setIndex && candidate.node === brick.node)!;
+        assert.notEqual(moved.vgName, brick.vgName, "the brick left the failed device");
+        const [info] = parseVolumeInfo((await host.run(volumeInfoArgs("shared"))).stdout);
+        assert.deepEqual(info.bricks.map((entry) => `${entry.host}:${entry.path}`), after.map((entry) => `${entry.host}:${entry.path}`));
+
+        deviceState = (node, path) => (node === brick.node && path === brick.device ? "removed" : "online");
+        await clusterStack!.up();
+        assert.ok(!(await host.run(["vgs", "--noheadings", "-o", "vg_name"])).stdout.includes(brick.vgName), "the device's volume group is gone");
+        // The volume stack takes the new topology (nothing moves), then has nothing left to do.
+        const settled = await volumeStack!.up();
+        assert.doesNotMatch(settled.stdout, /moving brick/);
+        assert.deepEqual((await volumeStack!.preview()).events.changes(), []);
     });
 
     it("destroys the volumes first, then the cluster, leaving no volume or VG", async function () {
