@@ -10,7 +10,7 @@ import { closeAll, GlusterCluster, glusterArgs, GlusterVolume, parsePoolList, ty
 import { pvcreateArgs, vgcreateArgs } from "../../components/device";
 import { brickMount, brickPath, fstabAddArgs, lvcreateArgs, mkfsArgs, mountArgs, volumeCreateArgs, volumeStartArgs } from "../../components/volume";
 import { EngineOperationError, EngineStack } from "../engine/automation";
-import { leftovers, onMount, wipeCluster } from "../lab/cluster-fixture";
+import { leftovers, onMount, waitFor, wipeCluster } from "../lab/cluster-fixture";
 import { labExecutor, loadLab, type Lab } from "../lab/lab";
 
 const VOLUME_TYPE = "pulumi-nodejs:dynamic/gluster/volume:Volume";
@@ -108,12 +108,8 @@ describe("cluster: taking over what heketi made", function () {
 });
 
 async function waitForPeers(host: ReturnType<typeof labExecutor>, count: number): Promise<void> {
-    for (let attempt = 0; attempt < 60; attempt++) {
+    await waitFor(`${host.label}: ${count} peers joined`, 60_000, 1000, async () => {
         const peers = parsePoolList((await host.run(glusterArgs("pool", "list"))).stdout).filter((peer) => peer.hostname !== "localhost");
-        if (peers.filter((peer) => peer.connected && peer.state === "Peer in Cluster").length === count) {
-            return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-    throw new Error(`${host.label}: the peers did not join within 60 s`);
+        return { done: peers.filter((peer) => peer.connected && peer.state === "Peer in Cluster").length === count ? true : undefined, seen: JSON.stringify(peers) };
+    });
 }

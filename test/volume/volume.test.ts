@@ -9,7 +9,7 @@ import { brickId, brickMount, fstabLine, GlusterVolume, type GlusterVolumeArgs, 
 import { GlusterSnapshot, GlusterVolumeClone } from "../../components/snapshot";
 import { EngineOperationError, EngineStack } from "../engine/automation";
 import { type Lab, labNode, loadLab } from "../lab/lab";
-import { glusterVolumes, leftovers, onMount, prepareCluster, wipeBricks, type LabCluster } from "../lab/cluster-fixture";
+import { glusterVolumes, leftovers, onMount, prepareCluster, waitFor, wipeBricks, type LabCluster } from "../lab/cluster-fixture";
 
 const VOLUME_TYPE = "pulumi-nodejs:dynamic/gluster/volume:Volume";
 
@@ -250,13 +250,10 @@ describe("volume: GlusterVolume on the lab through the real engine", function ()
             );
             // Pull the plug once the victim's brick is under way (its thin pool exists).
             const victimHost = cluster.hosts.get(victim.name)!;
-            for (let attempt = 0; ; attempt++) {
-                assert.ok(attempt < 240, `no brick was started on ${victim.name}`);
-                if (parseLvs((await victimHost.run(lvsArgs([victimVg]))).stdout).length > 0) {
-                    break;
-                }
-                await new Promise((resolve) => setTimeout(resolve, 250));
-            }
+            await waitFor(`a brick started on ${victim.name}`, 60_000, 250, async () => {
+                const lvs = parseLvs((await victimHost.run(lvsArgs([victimVg]))).stdout);
+                return { done: lvs.length > 0 ? true : undefined, seen: `${lvs.length} LVs in ${victimVg}` };
+            });
             await labNode("kill", victim.name);
             const error = await outcome;
             assert.ok(error instanceof EngineOperationError, `up failed: ${error}`);
