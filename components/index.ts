@@ -1,10 +1,30 @@
-export * from "./remote";
-export * from "./sizes";
-export * from "./placement";
-export * from "./dynamic";
-export * from "./cluster";
-export * from "./node";
-export * from "./device";
-export * from "./volume";
-export * from "./kubernetes";
-export * from "./snapshot";
+// The package's public API: what programs import from "pulumi-gluster". Builders, parsers and
+// provider implementations stay internal (the project's tests import them from their folders).
+
+// Resources and their arguments.
+export { GlusterCluster, GlusterClusterArgsError, type GlusterClusterArgs, type GlusterClusterDeviceArgs, type GlusterClusterNodeArgs } from "./cluster/cluster";
+export type { HeketiConnectionDefaults } from "./cluster/heketi-topology";
+export type { ClusterDevice, ClusterNode, ClusterTopology, DeviceState, SshConnection } from "./cluster/topology";
+export { GlusterNode, GLUSTER_NODE_TYPE, type GlusterNodeArgs, type PoolMemberArgs, type SshConnectionArgs } from "./node/node";
+export { GlusterBootstrap, GLUSTER_BOOTSTRAP_TYPE, type GlusterBootstrapArgs } from "./node/bootstrap";
+export { GlusterDevice, GLUSTER_DEVICE_TYPE, type GlusterDeviceArgs } from "./device/device";
+export { GlusterVolume, type ClusterWithTopology, type GlusterVolumeArgs } from "./volume/volume";
+export type { VolumeBrick } from "./volume/inputs";
+export type { Durability, ZoneChecking } from "./placement/types";
+export { GlusterSnapshot, GlusterVolumeClone, type GlusterSnapshotArgs, type GlusterVolumeCloneArgs } from "./snapshot/snapshot";
+export {
+    GlusterPersistentVolume,
+    GlusterPersistentVolumeError,
+    GLUSTERFS_MODE_UNCHECKED,
+    type GlusterPersistentVolumeArgs,
+    type GlusterWorkerArgs,
+} from "./kubernetes/persistent-volume";
+export { GlusterHostMount, GLUSTER_HOST_MOUNT_TYPE, type GlusterHostMountArgs } from "./kubernetes/host-mount";
+export type { AccessMode, PersistentVolumeMode, ReclaimPolicy, VolumeSource } from "./kubernetes/manifests";
+
+// Errors a program or its provider calls may raise.
+export { PlacementError, type PlacementFailureReason } from "./placement/errors";
+export { HostKeyMismatchError, RemoteCommandError, RemoteTimeoutError, SshConnectionError } from "./remote/executor";
+
+/** Closes the SSH connections this process opened (a program that made none need not call it). */
+export { closeAll } from "./remote/executor";

@@ -6,6 +6,8 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 npm run --silent build
+# What only the tests need: the Kubernetes provider and the test control plane (cached).
+bash test/toolchain/build.sh --kubernetes
 
 started_lab=0
 if ! [ -f .lab/lab.json ] || bash test/lab/lab.sh status | grep -q stopped; then

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine of this project's kind: Debian packages for the lab, npm packages,
-# the Pulumi toolchain and the test Kubernetes control plane (built from Go modules, cached outside
-# the tree), and the compiled code.
+# the Pulumi CLI and its Node.js language host (built from Go modules, cached outside the tree),
+# and the compiled code. What only the tests need (the Kubernetes provider and control plane) is
+# built by `npm test`.
 # Safe to run again: each step skips what is already there.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)

@@ -1,9 +1,9 @@
 // GlusterDevice: a block device on a node holding one LVM volume group for bricks (see provider.ts).
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProviderShim, withSecretOutputs } from "../dynamic";
+import { dynamicProviderShim, PROVIDER_REGISTRY, withSecretOutputs } from "../dynamic";
 import type { SshConnectionArgs } from "../node/node";
 
-const deviceProvider = dynamicProviderShim("pulumi-gluster/bin/components/device/provider");
+const deviceProvider = dynamicProviderShim(PROVIDER_REGISTRY, "device");
 
 export interface GlusterDeviceArgs {
     /** The node's name; with `path` it determines the VG name, so a change replaces the device. */

@@ -29,7 +29,8 @@ import {
 import { validateDevicePath, validateTags } from "./validation";
 
 /** Bumped whenever the shape of the outputs changes; diff turns an old version into an update. */
-export const DEVICE_STATE_VERSION = 1;
+// 2: the provider in state names a registry key (1 named a compiled file), rewritten by the update.
+export const DEVICE_STATE_VERSION = 2;
 
 export interface DeviceInputs {
     nodeName: string;

@@ -1,22 +1,31 @@
 // The provider object of a dynamic resource is serialized into state with the resource, and
 // `read` and `delete` later run the copy from state, not the current code. So the object is a
-// thin shim: each method loads the implementation module by package name when it runs, inside
-// the dynamic provider process, and delegates. All it captures is that module's name.
+// thin shim: each method loads the implementation when it runs, inside the dynamic provider
+// process, and delegates. All it captures is a registry module's name and a key in it: neither
+// depends on where compiled files sit, so state outlives a reorganised build.
 //
 // The provider host evaluates the serialized text with no file name, so a plain `require`
 // would not see the package's self-reference; createRequire from the working directory (the
-// program's directory) resolves `pulumi-gluster/...` both in a program that installed the
+// program's directory) resolves `pulumi-gluster/providers` both in a program that installed the
 // package and inside this repository (through "exports" in package.json).
 import type * as pulumi from "@pulumi/pulumi";
 
 /** What an implementation module exports: the provider's methods as plain functions. */
 export type ProviderImplementation = Required<pulumi.dynamic.ResourceProvider>;
 
+/** What a registry module exports: the implementation behind each key. */
+export interface ProviderRegistry {
+    providerImplementation(key: string): ProviderImplementation;
+}
+
+/** The package's registry (components/providers.ts), by the name state stores. */
+export const PROVIDER_REGISTRY = "pulumi-gluster/providers";
+
 /**
- * A serializable provider that delegates every method to `implementationModule`, a module path
- * under this package, e.g. "pulumi-gluster/bin/components/device/provider".
+ * A serializable provider that delegates every method to the implementation that `registry`
+ * (a module specifier resolved from the program's directory) holds under `key`.
  */
-export function dynamicProviderShim(implementationModule: string): pulumi.dynamic.ResourceProvider {
+export function dynamicProviderShim(registry: string, key: string): pulumi.dynamic.ResourceProvider {
     return {
         async check(olds, news) {
             return load().check(olds, news);
@@ -39,6 +48,7 @@ export function dynamicProviderShim(implementationModule: string): pulumi.dynami
     };
 
     function load(): ProviderImplementation {
-        return require("node:module").createRequire(`${process.cwd()}/`)(implementationModule);
+        const loaded: ProviderRegistry = require("node:module").createRequire(`${process.cwd()}/`)(registry);
+        return loaded.providerImplementation(key);
     }
 }

@@ -10,7 +10,8 @@ import { validateConnection, validateHost, validateNodeName } from "../node/vali
 import { FSTAB_SYNC_ARGS, fstabAddLineArgs, fstabLinesForMountArgs, fstabRemoveMountArgs, fstabReplaceMountArgs, type SshExecutor } from "../remote";
 import { hostMountFstabLine } from "./manifests";
 
-export const HOST_MOUNT_STATE_VERSION = 1;
+// 2: the provider in state names a registry key (1 named a compiled file), rewritten by the update.
+export const HOST_MOUNT_STATE_VERSION = 2;
 
 export interface HostMountInputs {
     workerName: string;

@@ -2,10 +2,10 @@
 // its fstab line, for "hostMount" PersistentVolumes. A dynamic resource over SSH; the
 // implementation is in host-mount-provider.ts and state holds only the shim.
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProviderShim, withSecretOutputs } from "../dynamic";
+import { dynamicProviderShim, PROVIDER_REGISTRY, withSecretOutputs } from "../dynamic";
 import type { SshConnectionArgs } from "../node/node";
 
-const hostMountProvider = dynamicProviderShim("pulumi-gluster/bin/components/kubernetes/host-mount-provider");
+const hostMountProvider = dynamicProviderShim(PROVIDER_REGISTRY, "hostMount");
 
 /** The engine's type token: dynamic resources live in the pulumi-nodejs package. */
 export const GLUSTER_HOST_MOUNT_TYPE = "pulumi-nodejs:dynamic/gluster/kubernetes:HostMount";

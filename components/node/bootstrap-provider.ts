@@ -27,7 +27,8 @@ import {
 } from "./bootstrap-commands";
 import { validateConnection, validateHost, validateNodeName } from "./validation";
 
-export const BOOTSTRAP_STATE_VERSION = 1;
+// 2: the provider in state names a registry key (1 named a compiled file), rewritten by the update.
+export const BOOTSTRAP_STATE_VERSION = 2;
 
 /** Package installs can take minutes on a slow mirror. */
 const INSTALL_TIMEOUT_MS = 15 * 60_000;

@@ -2,10 +2,10 @@
 // as gk-deploy did for its nodes. A dynamic resource over the project's own SSH executor rather
 // than @pulumi/command's remote.Command, whose provider plugin cannot be had here (see README).
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProviderShim, withSecretOutputs } from "../dynamic";
+import { dynamicProviderShim, PROVIDER_REGISTRY, withSecretOutputs } from "../dynamic";
 import type { SshConnectionArgs } from "./node";
 
-const bootstrapProvider = dynamicProviderShim("pulumi-gluster/bin/components/node/bootstrap-provider");
+const bootstrapProvider = dynamicProviderShim(PROVIDER_REGISTRY, "bootstrap");
 
 export const GLUSTER_BOOTSTRAP_TYPE = "pulumi-nodejs:dynamic/gluster/node:Bootstrap";
 

@@ -1,8 +1,8 @@
 // GlusterNode: a storage host that is a member of a gluster pool (see provider.ts).
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProviderShim, withSecretOutputs } from "../dynamic";
+import { dynamicProviderShim, PROVIDER_REGISTRY, withSecretOutputs } from "../dynamic";
 
-const nodeProvider = dynamicProviderShim("pulumi-gluster/bin/components/node/provider");
+const nodeProvider = dynamicProviderShim(PROVIDER_REGISTRY, "node");
 
 /** How to reach a host over SSH; the private key should be a Pulumi secret. */
 export interface SshConnectionArgs {

@@ -11,7 +11,8 @@ import { poolSeenBy, runGluster, volumesSeenBy, waitForJoin } from "./pool";
 import { fieldPath, isRecord, isUnknownInput, validateConnection, validateHost, validateNodeName } from "./validation";
 
 /** Bumped whenever the shape of the outputs changes; diff turns an old version into an update. */
-export const NODE_STATE_VERSION = 1;
+// 2: the provider in state names a registry key (1 named a compiled file), rewritten by the update.
+export const NODE_STATE_VERSION = 2;
 
 /** How long a probed node may take to show up as connected and in the cluster. */
 const JOIN_TIMEOUT_MS = 90_000;

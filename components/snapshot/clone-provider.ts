@@ -10,7 +10,8 @@ import { volumeDeleteArgs, volumeStartArgs, volumeStopArgs } from "../volume/com
 import { findVolume, gluster, isMissingVolume } from "../volume/gluster-volume";
 import { cloneBricksRemoveArgs, snapshotCloneArgs } from "./commands";
 
-export const CLONE_STATE_VERSION = 1;
+// 2: the provider in state names a registry key (1 named a compiled file), rewritten by the update.
+export const CLONE_STATE_VERSION = 2;
 
 export interface CloneInputs {
     topology: ClusterTopology;

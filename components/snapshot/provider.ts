@@ -9,7 +9,8 @@ import { ClusterAccess } from "../volume/cluster-access";
 import { gluster } from "../volume/gluster-volume";
 import { snapshotActivateArgs, snapshotCreateArgs, snapshotDeleteArgs, snapshotInfoArgs, snapshotRoomProblems, type SnapshotBrick } from "./commands";
 
-export const SNAPSHOT_STATE_VERSION = 1;
+// 2: the provider in state names a registry key (1 named a compiled file), rewritten by the update.
+export const SNAPSHOT_STATE_VERSION = 2;
 
 export interface SnapshotInputs {
     topology: ClusterTopology;

@@ -3,11 +3,11 @@
 // are in provider.ts and clone-provider.ts, and state holds only the shims.
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterTopology } from "../cluster";
-import { dynamicProviderShim, withSecretOutputs } from "../dynamic";
+import { dynamicProviderShim, PROVIDER_REGISTRY, withSecretOutputs } from "../dynamic";
 import type { GlusterVolume } from "../volume/volume";
 
-const snapshotProvider = dynamicProviderShim("pulumi-gluster/bin/components/snapshot/provider");
-const cloneProvider = dynamicProviderShim("pulumi-gluster/bin/components/snapshot/clone-provider");
+const snapshotProvider = dynamicProviderShim(PROVIDER_REGISTRY, "snapshot");
+const cloneProvider = dynamicProviderShim(PROVIDER_REGISTRY, "clone");
 
 export interface GlusterSnapshotArgs {
     /** The volume to snapshot. */

@@ -17,7 +17,8 @@ import { validateOptionalBoolean } from "../node/validation";
 import { formatSize, parseSize } from "../sizes";
 
 /** Bumped whenever the shape of the outputs changes; diff turns an old version into an update. */
-export const VOLUME_STATE_VERSION = 1;
+// 2: the provider in state names a registry key (1 named a compiled file), rewritten by the update.
+export const VOLUME_STATE_VERSION = 2;
 
 /** The status refresh records when the cluster no longer has the volume. */
 export const VOLUME_MISSING = "Missing";

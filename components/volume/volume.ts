@@ -3,11 +3,11 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterTopology } from "../cluster";
-import { dynamicProviderShim, withSecretOutputs } from "../dynamic";
+import { dynamicProviderShim, PROVIDER_REGISTRY, withSecretOutputs } from "../dynamic";
 import type { Durability } from "../placement";
 import type { VolumeBrick } from "./inputs";
 
-const volumeProvider = dynamicProviderShim("pulumi-gluster/bin/components/volume/provider");
+const volumeProvider = dynamicProviderShim(PROVIDER_REGISTRY, "volume");
 
 /** Anything that exposes a cluster topology, such as a GlusterCluster. */
 export interface ClusterWithTopology {

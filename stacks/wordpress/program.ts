@@ -2,7 +2,7 @@
 // a gluster volume through a pre-bound claim, with a Service in front of each.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GlusterPersistentVolume, type GlusterPersistentVolumeArgs, type GlusterVolume, type VolumeSource } from "../../components";
+import { GlusterPersistentVolume, type GlusterPersistentVolumeArgs, type GlusterVolume, type VolumeSource } from "pulumi-gluster";
 
 export interface WordpressArgs {
     /** Namespace for everything; created by the program. */

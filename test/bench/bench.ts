@@ -8,9 +8,9 @@ import * as path from "node:path";
 import { closeAll, ClusterTopology, GlusterCluster, GlusterVolume } from "../../components";
 import * as volumeProvider from "../../components/volume/provider";
 import type { VolumeInputs, VolumeOutputs } from "../../components/volume/inputs";
-import { repoRoot } from "../../stacks/engine";
-import { loadLab } from "../../stacks/lab/lab";
-import { labClusterArgs } from "../../stacks/lab/program";
+import { repoRoot } from "../engine/engine";
+import { loadLab } from "../lab/lab";
+import { labClusterArgs } from "../lab/lab";
 import { EngineStack } from "../engine/automation";
 
 const SIZE = "1Gi";

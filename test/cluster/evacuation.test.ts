@@ -8,7 +8,7 @@ import { GlusterCluster, type GlusterClusterDeviceArgs } from "../../components/
 import { closeAll, glusterArgs, parsePoolList, parseVgs, parseVolumeInfo, parseVolumeStatus, type SshExecutor, vgsArgs, volumeInfoArgs } from "../../components/remote";
 import { parsePvReport, pvReportArgs } from "../../components/device/commands";
 import { GlusterVolume, type VolumeBrick } from "../../components/volume";
-import { labClusterArgs } from "../../stacks/lab/program";
+import { labClusterArgs } from "../lab/lab";
 import { EngineOperationError, EngineStack } from "../engine/automation";
 import { onMount, waitForHeal, wipeCluster } from "../lab/cluster-fixture";
 import { labExecutor, labNode, labUp, loadLab, type Lab, type LabNode } from "../lab/lab";

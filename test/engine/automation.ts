@@ -8,14 +8,11 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import * as auto from "@pulumi/pulumi/automation";
-import { inlineStack } from "../../stacks/engine";
+import { inlineStack, projectStack, type EngineWorkspace } from "./engine";
 
-export { repoRoot } from "../../stacks/engine";
+export { repoRoot } from "./engine";
 
-/**
- * A program run inline by the Automation API, which hosts it in this process: the Node.js language
- * host cannot be built here (see test/toolchain/build.sh), so programs are never run from a directory.
- */
+/** A program run inline by the Automation API, which hosts it in this process (for generated programs). */
 export interface EngineProgram {
     program: auto.PulumiFn;
     projectName: string;
@@ -143,18 +140,25 @@ export class EngineStack {
         return path.join(this.tempDir, "backend");
     }
 
+    /** A stack of an inline program (a test that generates its program). */
     static async create(program: EngineProgram, options: EngineStackOptions = {}): Promise<EngineStack> {
+        return EngineStack.open(options, (state) => inlineStack({ ...state, projectName: program.projectName, program: program.program }));
+    }
+
+    /** A stack of the project in `projectDir`, run by the language host as `pulumi up` runs it. */
+    static async project(projectDir: string, options: EngineStackOptions = {}): Promise<EngineStack> {
+        return EngineStack.open(options, (state) => projectStack({ ...state, projectDir }));
+    }
+
+    private static async open(
+        options: EngineStackOptions,
+        workspace: (state: { stackName: string; stateDir: string; passphrase: string }) => Promise<EngineWorkspace>,
+    ): Promise<EngineStack> {
         const shared = options.sameBackendAs;
         const tempDir = shared?.tempDir ?? (await mkdtemp(path.join(tmpdir(), "pulumi-gluster-engine-")));
         const passphrase = shared?.passphrase ?? randomBytes(16).toString("hex");
         try {
-            const { stack, cliEnv } = await inlineStack({
-                stackName: options.stackName ?? "test",
-                projectName: program.projectName,
-                program: program.program,
-                stateDir: tempDir,
-                passphrase,
-            });
+            const { stack, cliEnv } = await workspace({ stackName: options.stackName ?? "test", stateDir: tempDir, passphrase });
             const engineStack = new EngineStack(stack, tempDir, passphrase, cliEnv, !shared);
             await engineStack.setConfig(options.config ?? {}, options.secretConfig ?? {});
             return engineStack;

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { request } from "node:https";
 import * as path from "node:path";
-import { repoRoot } from "../../stacks/engine";
+import { repoRoot } from "../engine/engine";
 
 const state = process.env.K8S_STATE ?? path.join(repoRoot, ".k8s");
 

@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { closeAll, GLUSTERFS_MODE_UNCHECKED, GlusterPersistentVolume, GlusterVolume, parseVolumeInfo, volumeInfoArgs, type GlusterPersistentVolumeArgs } from "../../components";
+import { closeAll, GLUSTERFS_MODE_UNCHECKED, GlusterPersistentVolume, GlusterVolume, type GlusterPersistentVolumeArgs } from "../../components";
+import { parseVolumeInfo, volumeInfoArgs } from "../../components/remote";
 import { EngineOperationError, EngineStack } from "../engine/automation";
 import { api, kubeconfig, serverVersion, waitForObject } from "../k8s/api";
 import { onMount, prepareCluster, type LabCluster } from "../lab/cluster-fixture";

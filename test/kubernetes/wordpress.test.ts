@@ -1,16 +1,14 @@
-// stacks/wordpress through the real engine and Kubernetes provider: applied to the test API
-// server (the pods are accepted and wait for a node), and rendered to YAML without any cluster,
-// which is how a pull request previews it; the rendered objects must be what the program declares.
+// stacks/wordpress as a user runs it (its project directory, run by the language host) through
+// the real engine and Kubernetes provider: applied to the test API server (the pods are accepted
+// and wait for a node), and rendered to YAML without any cluster, which is how a pull request
+// previews it; the rendered objects must be what the program declares.
 import assert from "node:assert/strict";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
 import { parseAllDocuments } from "yaml";
-import { claimSpec, glusterEndpointsSubsets, persistentVolumeSpec, storageHosts, type VolumeSource } from "../../components";
-import { wordpressProgram } from "../../stacks/wordpress/program";
-import { EngineStack } from "../engine/automation";
+import { claimSpec, glusterEndpointsSubsets, persistentVolumeSpec, storageHosts, type VolumeSource } from "../../components/kubernetes";
+import { EngineStack, repoRoot } from "../engine/automation";
 import { api, kubeconfig, waitForObject } from "../k8s/api";
 import { loadLab } from "../lab/lab";
 
@@ -27,24 +25,18 @@ function labVolumes(): Record<"mysql" | "wordpress", VolumeSource> {
     return { mysql: volume("mysql", 2 * 1024 ** 3), wordpress: volume("wordpress", 1024 ** 3) };
 }
 
-function wordpressStack(projectName: string, provider: () => k8s.Provider): Promise<EngineStack> {
-    return EngineStack.create(
-        {
-            projectName,
-            program: async () => {
-                const outputs = wordpressProgram(
-                    { namespace: "blog", volumes: labVolumes(), mysqlPassword: pulumi.secret(pulumi.getStack() + "-not-a-real-password"), awaitRollout: false },
-                    provider(),
-                );
-                return { ...outputs };
-            },
-        },
-    );
+/** The project's stack with its volumes given directly (no storage stack), and Kubernetes provider config. */
+function wordpressStack(stackName: string, kubernetes: Record<string, string>): Promise<EngineStack> {
+    return EngineStack.project(path.join(repoRoot, "stacks/wordpress"), {
+        stackName,
+        config: { namespace: "blog", volumes: JSON.stringify(labVolumes()), awaitRollout: "false", ...kubernetes },
+        secretConfig: { mysqlPassword: `${stackName}-not-a-real-password` },
+    });
 }
 
 describe("stacks/wordpress: MySQL and WordPress on gluster claims", function () {
     it("is accepted by a real API server: claims bind, pods wait for a node", async function () {
-        const engine = await wordpressStack("wordpress-test", () => new k8s.Provider("test-server", { kubeconfig: kubeconfig() }));
+        const engine = await wordpressStack("wordpress-test", { "kubernetes:kubeconfig": kubeconfig() });
         try {
             const { outputs } = await engine.up();
             assert.deepEqual([outputs.namespace.value, outputs.mysqlClaim.value, outputs.wordpressClaim.value], ["blog", "mysql-data", "wordpress-data"]);
@@ -68,7 +60,7 @@ describe("stacks/wordpress: MySQL and WordPress on gluster claims", function () 
 
     it("renders to YAML without a cluster, exactly the objects the program declares", async function () {
         const dir = await mkdtemp(path.join(tmpdir(), "wordpress-render-"));
-        const engine = await wordpressStack("wordpress-render", () => new k8s.Provider("render", { renderYamlToDirectory: dir }));
+        const engine = await wordpressStack("wordpress-render", { "kubernetes:renderYamlToDirectory": dir });
         try {
             await engine.up();
             const files = (await readdir(dir, { recursive: true })).filter((file) => file.endsWith(".yaml"));

@@ -8,9 +8,8 @@ import { GlusterCluster, type ClusterTopology } from "../../components/cluster";
 import { BRICK_MOUNT_ROOT } from "../../components/device";
 import { SNAPSHOT_MOUNT_ROOT } from "../../components/snapshot";
 import { glusterArgs, healComplete, healInfoArgs, lvsArgs, parseHealInfo, parseLvs, parseVgs, type SshExecutor, vgsArgs } from "../../components/remote";
-import { labClusterArgs } from "../../stacks/lab/program";
 import { EngineStack } from "../engine/automation";
-import { labExecutor, type Lab } from "./lab";
+import { labClusterArgs, labExecutor, type Lab } from "./lab";
 
 export interface LabCluster {
     topology: ClusterTopology;
@@ -99,6 +98,22 @@ export async function wipeCluster(lab: Lab): Promise<void> {
     for (const node of lab.nodes.slice(1)) {
         await n1.tryRun(glusterArgs("--timeout=600", "peer", "detach", node.host, "force"));
     }
+}
+
+/** Written by the nodes' bootstrap. */
+export const MODULES_LOAD_FILE = "/etc/modules-load.d/pulumi-gluster.conf";
+
+/** What a host holds that the product makes: anything here after destroy is left behind. */
+export async function productTraces(host: SshExecutor): Promise<string> {
+    const script = [
+        "pvs --noheadings -o pv_name",
+        "lvs --noheadings -o lv_name",
+        "grep /var/lib/heketi/mounts /etc/fstab",
+        "ls -A /var/lib/heketi/mounts",
+        "gluster --mode=script volume list 2>&1 | grep -v '^No volumes'",
+        "gluster --mode=script pool list | tail -n +2 | grep -v localhost",
+    ].join("; ");
+    return (await host.run(["sh", "-c", `{ ${script}; } 2>&1; true`])).stdout.trim();
 }
 
 /** What the hosts hold for volumes: LVs, brick mounts, fstab lines, brick mount dirs, gluster volumes. */

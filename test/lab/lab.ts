@@ -1,16 +1,73 @@
-// Access to the storage lab from tests: its description (.lab/lab.json, written by lab.sh) and
-// executors for its nodes. Tests run inside the lab's network namespace (see test/run.sh).
+// Access to the storage lab from tests: its description (.lab/lab.json, written by lab.sh), the
+// cluster arguments that declare it, and executors for its nodes. Tests run inside the lab's
+// network namespace (see test/run.sh).
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import * as pulumi from "@pulumi/pulumi";
+import type { GlusterClusterArgs } from "../../components";
 import { SshExecutor, SshTarget } from "../../components/remote";
-import { repoRoot } from "../../stacks/engine";
-import type { LabNode } from "../../stacks/lab/lab";
+import { repoRoot } from "../engine/engine";
 
 const labScript = path.join(repoRoot, "test/lab/lab.sh");
 
-export { Lab, LabNode, loadLab } from "../../stacks/lab/lab";
+export interface LabNode {
+    name: string;
+    host: string;
+    port: number;
+    user: string;
+    privateKeyPath: string;
+    hostKey: string;
+    zone: number;
+    devices: string[];
+}
+
+export interface Lab {
+    netns: string;
+    nodes: LabNode[];
+}
+
+export function loadLab(): Lab {
+    const file = path.join(repoRoot, ".lab/lab.json");
+    try {
+        return JSON.parse(readFileSync(file, "utf8")) as Lab;
+    } catch (e) {
+        throw new Error(`no lab description at ${file} (${(e as Error).message}): run 'npm run lab:up' first`);
+    }
+}
+
+/** The config of a stacks/lab stack on this lab (what `npm run lab:deploy` sets, too). */
+export function labStackConfig(lab: Lab): Record<string, string> {
+    const nodes = lab.nodes.map(({ name, host, zone, devices }) => ({ name, host, zone, devices }));
+    return {
+        nodes: JSON.stringify(nodes),
+        privateKeyPath: lab.nodes[0].privateKeyPath,
+        knownHostsPath: path.join(repoRoot, ".lab/ssh/known_hosts"),
+    };
+}
+
+export function labClusterArgs(lab: Lab): GlusterClusterArgs {
+    return {
+        nodes: lab.nodes.map((node) => ({
+            name: node.name,
+            manageHost: node.host,
+            storageHost: node.host,
+            zone: node.zone,
+            connection: {
+                user: node.user,
+                port: node.port,
+                privateKey: pulumi.secret(readFileSync(node.privateKeyPath, "utf8")),
+                hostKey: node.hostKey,
+            },
+            devices: node.devices.map((path) => ({ path })),
+            // The lab's nodes have the packages (they run the host's own binaries) and no systemd:
+            // bootstrap checks them, loads dm_thin_pool at boot and makes the brick mount root.
+            bootstrap: true,
+        })),
+        zoneChecking: "none",
+    };
+}
 
 export function labTarget(node: LabNode, overrides: Partial<SshTarget> = {}): SshTarget {
     return {

@@ -3,9 +3,10 @@
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import { closeAll, GlusterCluster, GlusterVolume, parseVolumeInfo, volumeInfoArgs } from "../../components";
-import { loadLab } from "../../stacks/lab/lab";
-import { labClusterArgs } from "../../stacks/lab/program";
+import { closeAll, GlusterCluster, GlusterVolume } from "../../components";
+import { parseVolumeInfo, volumeInfoArgs } from "../../components/remote";
+import { loadLab } from "../lab/lab";
+import { labClusterArgs } from "../lab/lab";
 import type { VolumeBrick } from "../../components/volume";
 import { EngineOperationError, EngineStack } from "../engine/automation";
 import { labExecutor } from "../lab/lab";

@@ -1,11 +1,9 @@
 #!/usr/bin/env bash
 # Builds the Pulumi CLI from Go modules (its npm package downloads a binary, which cannot work
 # here), caches it outside the work tree and links it into .toolchain/bin with the SDK's dynamic
-# provider host and the Kubernetes provider beside it; and the Kubernetes control plane for tests
-# (.toolchain/kubernetes). The version comes from package-lock.json; nothing is downloaded but
-# Go modules. No Node.js language host: its module is not served by the Go module proxy this
-# machine reaches, so programs run inline through the Automation API (which hosts the program
-# itself); see README.
+# provider host and the Node.js language host beside it (language-host.sh); with --kubernetes
+# also the Kubernetes provider and the test control plane (.toolchain/kubernetes), which only the
+# tests need. The version comes from package-lock.json; nothing is downloaded but Go modules.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${PULUMI_GLUSTER_CACHE:-$HOME/.cache/pulumi-gluster}
@@ -54,21 +52,40 @@ GO
   log "pulumi v$v: built in $((SECONDS - start)) s"
 }
 
+# link_bundled: the CLI looks for its bundled plugins (the language host and the dynamic provider
+# host) next to its own executable, symlinks resolved, and warns "using … from $PATH" for a copy
+# found elsewhere. So the CLI is hard-linked (copied across file systems) into .toolchain/bin and
+# its plugins sit beside it; node is the Node 22 the SDK needs, so that one directory on PATH is
+# all a shell needs for `pulumi up`.
+link_bundled() {
+  local pv=$1
+  mkdir -p "$bin"
+  rm -f "$bin/pulumi"
+  ln "$cache/pulumi-v$pv/pulumi" "$bin/pulumi" 2>/dev/null || cp "$cache/pulumi-v$pv/pulumi" "$bin/pulumi"
+  ln -sfn "$(bash "$repo/test/toolchain/language-host.sh")/pulumi-language-nodejs" "$bin/pulumi-language-nodejs"
+  chmod +x "$repo/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+  ln -sfn "$repo/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$bin/pulumi-resource-pulumi-nodejs"
+  ln -sfn "$repo/node_modules/node/bin/node" "$bin/node"
+}
+
+# kubernetes: what only the tests need, the Kubernetes provider plugin (found on PATH by the
+# engine) and the API server, etcd and controller-manager that test/k8s/k8s.sh runs.
+kubernetes() {
+  local k8s_provider
+  k8s_provider=$(bash "$repo/test/toolchain/kubernetes-provider.sh" "$(lock_version @pulumi/kubernetes)")
+  mkdir -p "$bin"
+  ln -sfn "$k8s_provider/pulumi-resource-kubernetes" "$bin/pulumi-resource-kubernetes"
+  ln -sfn "$(bash "$repo/test/toolchain/control-plane.sh")" "$repo/.toolchain/kubernetes"
+}
+
 main() {
   local total=$SECONDS pv
   pv=$(lock_version @pulumi/pulumi)
   build_pulumi "$pv"
-  mkdir -p "$bin"
-  ln -sfn "$cache/pulumi-v$pv/pulumi" "$bin/pulumi"
-  # Dynamic providers are hosted by this script from the SDK package.
-  ln -sfn "$repo/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$bin/pulumi-resource-pulumi-nodejs"
-  chmod +x "$repo/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
-  # The Kubernetes provider plugin, found on PATH by the engine.
-  local k8s_provider
-  k8s_provider=$(bash "$repo/test/toolchain/kubernetes-provider.sh" "$(lock_version @pulumi/kubernetes)")
-  ln -sfn "$k8s_provider/pulumi-resource-kubernetes" "$bin/pulumi-resource-kubernetes"
-  # The API server, etcd and controller-manager that test/k8s/k8s.sh runs.
-  ln -sfn "$(bash "$repo/test/toolchain/control-plane.sh")" "$repo/.toolchain/kubernetes"
+  link_bundled "$pv"
+  if [ "${1:-}" = "--kubernetes" ]; then
+    kubernetes
+  fi
   log "ready in $((SECONDS - total)) s: $("$bin/pulumi" version) in $bin"
 }
 main "$@"
