@@ -28,6 +28,8 @@ fi
 
 netns=$(node -p 'require("./.lab/lab.json").netns')
 export PATH="$repo/.toolchain/bin:$repo/node_modules/.bin:$PATH"
-# Everything runs inside the lab's namespace: the lab's addresses exist only there.
+# Everything runs inside the lab's namespace: the lab's addresses exist only there. Tests that
+# install npm packages reach the registry from this shell's namespace.
+export PULUMI_GLUSTER_OUTER_NETNS=/proc/$$/ns/net
 ip netns exec "$netns" mocha --reporter "$repo/bin/test/reporter.js" --timeout 600000 \
   'bin/components/**/*.test.js' 'bin/test/**/*.test.js'

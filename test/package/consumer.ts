@@ -110,11 +110,24 @@ export async function consumerProject(language: ProgramLanguage): Promise<string
     return dir;
 }
 
-/** `npm install <tarball>` in the project, as a user adds the package (npm's cache first). */
+/**
+ * `npm install <tarball>` in the project, as a user adds the package (npm's cache first). Tests
+ * run inside the lab's network namespace, which has no way out: npm runs in the namespace that
+ * test/run.sh was started in (PULUMI_GLUSTER_OUTER_NETNS), where the registry is.
+ */
 export async function npmInstall(projectDir: string, tarball: string): Promise<void> {
     // Without pulumi on PATH, @pulumi/kubernetes's install script only prints how to get its plugin.
     const env = { ...process.env, PATH: (process.env.PATH ?? "").split(path.delimiter).filter((dir) => !dir.startsWith(repoRoot)).join(path.delimiter) };
-    await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball], { cwd: projectDir, env, timeout: 600_000, maxBuffer: 16 * 1024 * 1024 });
+    const outerNetns = process.env.PULUMI_GLUSTER_OUTER_NETNS;
+    if (outerNetns === undefined) {
+        throw new Error("PULUMI_GLUSTER_OUTER_NETNS is not set: run the tests with 'npm test' (test/run.sh sets it)");
+    }
+    await run("nsenter", [`--net=${outerNetns}`, "--", "npm", "install", "--no-audit", "--no-fund", "--prefer-offline", tarball], {
+        cwd: projectDir,
+        env,
+        timeout: 600_000,
+        maxBuffer: 16 * 1024 * 1024,
+    });
 }
 
 /**
