@@ -95,7 +95,7 @@ main(process.argv.slice(2)).then(
         process.exitCode = exitCode;
     },
     (error: unknown) => {
-        process.stderr.write(`pr-preview: ${error instanceof PrPreviewError ? error.message : String((error as Error)?.stack ?? error)}\n`);
+        process.stderr.write(`pulumi-gluster-preview: ${error instanceof PrPreviewError ? error.message : String((error as Error)?.stack ?? error)}\n`);
         process.exitCode = 2;
     },
 );

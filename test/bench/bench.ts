@@ -1,8 +1,10 @@
-// npm run bench: on the lab, seconds for `pulumi up` of one replica 3 volume and of ten at once,
-// and the floor: the provider's own create and delete called directly in this process, i.e. the
-// same commands over one SSH connection per node with no engine around them. Writes
-// test/bench/results.json.
-import { writeFileSync } from "node:fs";
+// npm run bench [-- volumes|preview]: on the lab, seconds for `pulumi up` of one replica 3 volume
+// and of ten at once, and the floor: the provider's own create and delete called directly in this
+// process, i.e. the same commands over one SSH connection per node with no engine around them; and
+// `pulumi preview` of a project (test/stacks/volumes) as a pull request runs it: a new stack of
+// 100 volumes, and an existing stack of 20 with nothing to change. Writes test/bench/results.json
+// (a part run alone keeps the other part's figures).
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { closeAll, ClusterTopology, GlusterCluster, GlusterVolume } from "../../components";
@@ -10,7 +12,7 @@ import * as volumeProvider from "../../components/volume/provider";
 import type { VolumeInputs, VolumeOutputs } from "../../components/volume/inputs";
 import { repoRoot } from "../engine/engine";
 import { loadLab } from "../lab/lab";
-import { labClusterArgs } from "../lab/lab";
+import { labClusterArgs, labNodesConfig, type Lab } from "../lab/lab";
 import { EngineStack } from "../engine/automation";
 
 const SIZE = "1Gi";
@@ -24,8 +26,8 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
     return [result, seconds(performance.now() - started)];
 }
 
-async function main(): Promise<void> {
-    const lab = loadLab();
+/** Seconds of `pulumi up` and of the provider called directly, for one and ten volumes. */
+async function volumesBench(lab: Lab): Promise<Record<string, number>> {
     // The program declares the cluster and `volumeCount` volumes; each up below changes the count.
     let volumeCount = 0;
     const engine = await EngineStack.create({
@@ -60,35 +62,77 @@ async function main(): Promise<void> {
         const [ten, floorTenVolumesCreate] = await createDirect(10);
         const [, floorTenVolumesDelete] = await deleteDirect(ten);
 
-        const results = {
-            date: new Date().toISOString(),
-            machine: { cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
-            lab: { nodes: lab.nodes.length, devicesPerNode: lab.nodes[0].devices.length },
-            volume: { size: SIZE, durability: "replica 3" },
-            seconds: {
-                clusterUp,
-                oneVolumeUp,
-                oneVolumeDelete,
-                tenVolumesUp,
-                tenVolumesDelete,
-                floorOneVolumeCreate,
-                floorOneVolumeDelete,
-                floorTenVolumesCreate,
-                floorTenVolumesDelete,
-            },
+        return {
+            clusterUp,
+            oneVolumeUp,
+            oneVolumeDelete,
+            tenVolumesUp,
+            tenVolumesDelete,
+            floorOneVolumeCreate,
+            floorOneVolumeDelete,
+            floorTenVolumesCreate,
+            floorTenVolumesDelete,
         };
-        const file = path.join(repoRoot, "test/bench/results.json");
-        writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-        console.log(JSON.stringify(results.seconds, null, 2));
-        console.log(`written to ${file}`);
     } finally {
         await engine.destroy().catch((error: Error) => console.error(`destroy failed: ${error.message}`));
         await engine.dispose();
-        await closeAll();
     }
 }
 
-main().catch((error: Error) => {
+/** The smallest volume a brick of which XFS accepts, so that 20 fit the lab's disks. */
+const PREVIEW_VOLUME_SIZE = "512Mi";
+
+/** Seconds of `pulumi preview` of the volumes project: new with 100 volumes, existing with 20 unchanged. */
+async function previewBench(lab: Lab): Promise<Record<string, number>> {
+    const volumes = (count: number) => JSON.stringify(Array.from({ length: count }, (_, i) => ({ resource: `v${i + 1}`, size: PREVIEW_VOLUME_SIZE })));
+    const engine = await EngineStack.project(path.join(repoRoot, "test/stacks/volumes"), {
+        stackName: "bench-preview",
+        config: { ...labNodesConfig(lab), volumes: volumes(100) },
+    });
+    try {
+        const [, previewNewStack100Volumes] = await timed(() => engine.preview());
+        await engine.setConfig({ volumes: volumes(20) });
+        const [, upStack20Volumes] = await timed(() => engine.up());
+        const [, previewNoChange20Volumes] = await timed(() => engine.preview());
+        return { previewNewStack100Volumes, upStack20Volumes, previewNoChange20Volumes };
+    } finally {
+        await engine.destroy().catch((error: Error) => console.error(`destroy failed: ${error.message}`));
+        await engine.dispose();
+    }
+}
+
+const PARTS = { volumes: volumesBench, preview: previewBench };
+
+async function main(only: string | undefined): Promise<void> {
+    if (only !== undefined && !(only in PARTS)) {
+        throw new Error(`bench: no part '${only}'; run one of ${Object.keys(PARTS).join(", ")}, or all without an argument`);
+    }
+    const lab = loadLab();
+    const file = path.join(repoRoot, "test/bench/results.json");
+    const previous = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as { seconds?: Record<string, number> }) : {};
+    const seconds: Record<string, number> = { ...previous.seconds };
+    try {
+        for (const [name, part] of Object.entries(PARTS)) {
+            if (only === undefined || only === name) {
+                Object.assign(seconds, await part(lab));
+            }
+        }
+    } finally {
+        await closeAll();
+    }
+    const results = {
+        date: new Date().toISOString(),
+        machine: { cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
+        lab: { nodes: lab.nodes.length, devicesPerNode: lab.nodes[0].devices.length },
+        volume: { size: SIZE, durability: "replica 3", previewSize: PREVIEW_VOLUME_SIZE },
+        seconds,
+    };
+    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(JSON.stringify(seconds, null, 2));
+    console.log(`written to ${file}`);
+}
+
+main(process.argv[2]).catch((error: Error) => {
     console.error(error.message);
     process.exitCode = 1;
 });

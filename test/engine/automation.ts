@@ -131,7 +131,7 @@ export class EngineStack {
         readonly tempDir: string,
         private readonly passphrase: string,
         /** What the CLI needs beyond this process's environment. */
-        private readonly cliEnv: Record<string, string>,
+        readonly cliEnv: Record<string, string>,
         private readonly ownsTempDir: boolean,
     ) {}
 

@@ -1,7 +1,7 @@
 // The package as someone else's IaC project meets it: the tarball `npm pack` makes, installed with
 // npm into a fresh project directory outside this repository, whose program imports it.
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rename, symlink, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -27,10 +27,14 @@ export async function packedFiles(): Promise<string[]> {
  */
 export async function packCommit(commit: string, dir: string): Promise<string> {
     const tree = await mkdtemp(path.join(tmpdir(), "pulumi-gluster-release-"));
-    await run("bash", ["-c", 'git -C "$1" archive "$2" | tar -x -C "$3"', "bash", repoRoot, commit, tree]);
-    await symlink(path.join(repoRoot, "node_modules"), path.join(tree, "node_modules"));
-    await run(path.join(repoRoot, "node_modules/.bin/tsc"), ["-p", "tsconfig.json"], { cwd: tree, maxBuffer: 16 * 1024 * 1024 });
-    return packTarball(dir, tree);
+    try {
+        await run("bash", ["-c", 'git -C "$1" archive "$2" | tar -x -C "$3"', "bash", repoRoot, commit, tree]);
+        await symlink(path.join(repoRoot, "node_modules"), path.join(tree, "node_modules"));
+        await run(path.join(repoRoot, "node_modules/.bin/tsc"), ["-p", "tsconfig.json"], { cwd: tree, maxBuffer: 16 * 1024 * 1024 });
+        return await packTarball(dir, tree);
+    } finally {
+        await rm(tree, { recursive: true, force: true });
+    }
 }
 
 export type ProgramLanguage = "typescript" | "javascript";

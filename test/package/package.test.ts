@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { closeAll } from "../../components";
 import { EngineStack, repoRoot } from "../engine/automation";
 import { onMount, productTraces, wipeCluster } from "../lab/cluster-fixture";
-import { labExecutor, loadLab, type Lab } from "../lab/lab";
+import { labExecutor, labNodesConfig, loadLab } from "../lab/lab";
 import { consumerProject, moveInstalledBuild, npmInstall, packCommit, packedFiles, packTarball} from "./consumer";
 
 /** The last commit whose state named compiled files (stateVersion 1 of every dynamic resource). */
@@ -23,11 +23,6 @@ async function libraryModules(): Promise<string[]> {
         (file) => file.endsWith(".ts") && !file.endsWith(".test.ts") && !file.split(path.sep).includes("testing"),
     );
     return sources.flatMap((file) => [".js", ".d.ts"].map((extension) => `bin/components/${file.replace(/\.ts$/, extension)}`));
-}
-
-function consumerConfig(lab: Lab): Record<string, string> {
-    const nodes = lab.nodes.map(({ name, host, zone, hostKey, devices }) => ({ name, host, zone, hostKey, device: devices[0] }));
-    return { nodes: JSON.stringify(nodes), privateKeyPath: lab.nodes[0].privateKeyPath };
 }
 
 interface StateResource {
@@ -54,6 +49,8 @@ describe("the npm package, installed into another project", function () {
 
     after(async function () {
         await rm(workDir, { recursive: true, force: true });
+        // Whatever a failed test left on the hosts.
+        await wipeCluster(lab);
         await closeAll();
     });
 
@@ -77,7 +74,7 @@ describe("the npm package, installed into another project", function () {
         let engine: EngineStack | undefined;
         try {
             await npmInstall(project, tarball);
-            engine = await EngineStack.project(project, { config: consumerConfig(lab) });
+            engine = await EngineStack.project(project, { config: labNodesConfig(lab) });
             const { outputs, stdout } = await engine.up();
             assert.doesNotMatch(stdout, /from \$PATH/, "the CLI finds its language host beside itself");
             assert.match(String(outputs.mountSource.value), /^10\.77\.0\.1\d:\/shared$/);
@@ -92,8 +89,8 @@ describe("the npm package, installed into another project", function () {
         const project = await consumerProject("javascript");
         let engine: EngineStack | undefined;
         try {
-            await npmInstall(project, await packCommit(RELEASE_BEFORE_STABLE_KEYS, workDir));
-            engine = await EngineStack.project(project, { config: consumerConfig(lab) });
+            await npmInstall(project, await packCommit(RELEASE_BEFORE_STABLE_KEYS, await mkdtemp(path.join(workDir, "release-"))));
+            engine = await EngineStack.project(project, { config: labNodesConfig(lab) });
             await engine.up();
             const oldProviders = await glusterProviders(engine);
             assert.ok(oldProviders.length >= 7, `cluster resources and the volume in state (${oldProviders.length})`);
