@@ -7,7 +7,7 @@ const TOPOLOGY = {
     clusters: [
         {
             nodes: [
-                { node: { hostnames: { manage: ["gluster-1.example.com"], storage: ["10.0.0.11"] }, zone: 1 }, devices: ["/dev/sdb", { name: "/dev/sdc", destroydata: false }] },
+                { node: { hostnames: { manage: ["gluster-1.example.com"], storage: ["10.0.0.11"] }, zone: 1 }, devices: ["/dev/sdb", { name: "/dev/sdc", destroydata: true }] },
                 { node: { hostnames: { manage: ["gluster-2.example.com"], storage: ["10.0.0.12"] }, zone: 2 }, devices: [{ name: "/dev/sdb", tags: { tier: "ssd" } }] },
             ],
         },
@@ -31,8 +31,9 @@ describe("heketi topology.json", () => {
             ],
         );
         assert.deepEqual(args.nodes[0].devices, [
-            { path: "/dev/sdb", tags: {}, destroyData: false, adoptVolumeGroup: true },
-            { path: "/dev/sdc", tags: {}, destroyData: false, adoptVolumeGroup: true },
+            // heketi's destroydata: true is not carried over.
+            { path: "/dev/sdb", tags: {}, adoptVolumeGroup: true },
+            { path: "/dev/sdc", tags: {}, adoptVolumeGroup: true },
         ]);
         assert.deepEqual(args.nodes[1].devices[0].tags, { tier: "ssd" });
         assert.deepEqual(args.nodes[0].connection, { user: "root", port: 22, privateKey: defaults.privateKey, hostKey: KEY });

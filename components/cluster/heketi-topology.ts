@@ -16,9 +16,9 @@ export interface HeketiConnectionDefaults {
     readonly hostKeys: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
+/** heketi's `destroydata` is not carried over: wiping a disk is never implied by an imported file. */
 interface HeketiDevice {
     name: string;
-    destroydata?: boolean;
     tags?: Record<string, string>;
 }
 
@@ -58,7 +58,7 @@ export function clusterArgsFromHeketiTopology(topology: unknown, defaults: Heket
                 connection: { user: defaults.user ?? "root", port: defaults.port ?? 22, privateKey: defaults.privateKey, hostKey },
                 devices: (entry.devices ?? []).map((device) => {
                     const spec: HeketiDevice = typeof device === "string" ? { name: device } : device;
-                    return { path: spec.name, tags: spec.tags ?? {}, destroyData: spec.destroydata === true, adoptVolumeGroup: true };
+                    return { path: spec.name, tags: spec.tags ?? {}, adoptVolumeGroup: true };
                 }),
             };
         }),

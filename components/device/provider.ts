@@ -26,6 +26,7 @@ import {
     wipeArgs,
     type PvReportRow,
 } from "./commands";
+import { destroyDataCarryOver, replacementBlocker } from "./guards";
 import { validateDevicePath, validateTags } from "./validation";
 
 /** Bumped whenever the shape of the outputs changes; diff turns an old version into an update. */
@@ -69,13 +70,25 @@ export function validateDeviceInputs(inputs: Record<string, unknown>): Validatio
     ];
 }
 
-export async function check(_olds: DeviceInputs, news: DeviceInputs): Promise<pulumi.dynamic.CheckResult<DeviceInputs>> {
-    return { inputs: news, failures: validateDeviceInputs(news as unknown as Record<string, unknown>) };
+export async function check(olds: Partial<DeviceInputs> | undefined, news: DeviceInputs): Promise<pulumi.dynamic.CheckResult<DeviceInputs>> {
+    const failures = [...validateDeviceInputs(news as unknown as Record<string, unknown>), ...destroyDataCarryOver(olds?.path, news.path, news.destroyData)];
+    return { inputs: news, failures };
 }
 
 export async function diff(_id: string, olds: DeviceOutputs, news: DeviceInputs): Promise<pulumi.dynamic.DiffResult> {
     // Replacing keeps deleteBeforeReplace: a new VG on the same disk needs the old one gone first.
-    return inputDiff<DeviceInputs>(olds, news, { replacing: REPLACING_INPUTS, updatable: UPDATABLE_INPUTS, stateVersion: DEVICE_STATE_VERSION });
+    const planned = inputDiff<DeviceInputs>(olds, news, { replacing: REPLACING_INPUTS, updatable: UPDATABLE_INPUTS, stateVersion: DEVICE_STATE_VERSION });
+    if ((planned.replaces ?? []).length > 0) {
+        // Preview reads the VG: a device holding bricks is never planned away.
+        const host = deviceHost(olds);
+        const group = await volumeGroup(host, olds.vgName);
+        const volumes = group ? parseLvs((await host.run(lvsArgs([olds.vgName]))).stdout).map((lv) => lv.lvName) : [];
+        const blocker = replacementBlocker(olds, planned.replaces ?? [], volumes);
+        if (blocker !== undefined) {
+            throw new Error(blocker);
+        }
+    }
+    return planned;
 }
 
 export async function create(inputs: DeviceInputs): Promise<pulumi.dynamic.CreateResult<DeviceOutputs>> {

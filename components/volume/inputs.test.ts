@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { GiB, MiB } from "../sizes";
-import { changedInputs, checkInputs, optionChanges, placementLimits, requiresReplacement, UNKNOWN, type VolumeInputs, type VolumeOutputs } from "./inputs";
+import { changedInputs, checkInputs, dataLossRefusal, optionChanges, placementLimits, requiresReplacement, UNKNOWN, type VolumeInputs, type VolumeOutputs } from "./inputs";
 import { defaultVolumeName } from "./volume";
 
 const topology = {
@@ -66,6 +66,27 @@ describe("volume inputs", () => {
         };
         assert.deepEqual(changedInputs(olds, { ...valid, options: { b: "2", a: "1" } }), []);
         assert.deepEqual(changedInputs(olds, { ...valid, options: { a: "1" }, size: "2Gi" }), ["size", "options"]);
+    });
+
+    it("refuses a replacement that deletes the bricks, naming the volume, the input and both ways out", () => {
+        const brick = { node: "n1", host: "10.0.0.1", path: "/var/lib/heketi/mounts/vg_a/brick_b/brick", device: "/dev/sdb", sizeBytes: GiB, id: "b", vgName: "vg_a", poolBytes: GiB, poolMetadataBytes: 8 * MiB, setIndex: 0, isArbiter: false };
+        const olds: VolumeOutputs = { ...valid, sizeBytes: GiB, mountSource: "10.0.0.1:/web", backupVolfileServers: [], bricks: [brick], status: "Started", missingBricks: [], stateVersion: 2 };
+        const optIn = "or set allowDataLoss: true on this volume to delete them and make an empty volume";
+        assert.equal(dataLossRefusal(olds, valid, []), undefined);
+        assert.equal(
+            dataLossRefusal(olds, { ...valid, volumeName: "web2" }, ["volumeName"]),
+            `volume 'web': its name changed to 'web2', which replaces the volume: its bricks (n1:${brick.path}) and the data on them would be deleted first; keep name 'web', ${optIn}`,
+        );
+        assert.equal(
+            dataLossRefusal(olds, { ...valid, durability: { type: "disperse", data: 2, redundancy: 1 } }, ["durability"]),
+            `volume 'web': durability changed from replicate 3 to disperse 2+1, which gluster cannot convert in place, so the volume would be replaced and its bricks (n1:${brick.path}) with their data deleted first; keep durability replicate 3 (copy the data to a new volume of the new layout instead), ${optIn}`,
+        );
+        assert.equal(
+            dataLossRefusal({ ...olds, status: "Missing" }, valid, ["status"]),
+            `volume 'web': refresh found no gluster volume of that name, but its bricks (n1:${brick.path}) may still hold its data, and recreating it would delete them; to keep the data, create the gluster volume again over those bricks (gluster volume create web … force, then pulumi refresh), ${optIn}`,
+        );
+        assert.equal(dataLossRefusal(olds, { ...valid, volumeName: "web2", allowDataLoss: true }, ["volumeName"]), undefined);
+        assert.match(failuresOf({ allowDataLoss: "yes" })[0], /^allowDataLoss: /);
     });
 
     it("sets new and changed options and resets dropped ones", () => {

@@ -5,6 +5,7 @@ import type { ClusterTopology } from "../cluster";
 import {
     DEFAULT_PLACEMENT_LIMITS,
     dataBricksPerSet,
+    describeDurability,
     validateDurability,
     validateSnapshotFactor,
     validateVolumeName,
@@ -34,6 +35,8 @@ export interface VolumeInputs {
     snapshotFactor: number;
     /** Take over a volume of this name that already exists on the hosts instead of refusing it. */
     adopt?: boolean;
+    /** Allow a plan that replaces the volume, deleting its bricks and data. */
+    allowDataLoss?: boolean;
 }
 
 export interface VolumeBrick {
@@ -102,7 +105,7 @@ export function checkInputs(olds: Partial<VolumeInputs> | undefined, news: Recor
     if (known(news.options)) {
         failures.push(...checkOptions(news.options));
     }
-    failures.push(...validateOptionalBoolean(news.adopt, "adopt"));
+    failures.push(...validateOptionalBoolean(news.adopt, "adopt"), ...validateOptionalBoolean(news.allowDataLoss, "allowDataLoss"));
     if (known(news.topology)) {
         failures.push(...checkTopology(news.topology));
     }
@@ -182,6 +185,33 @@ export function requiresReplacement(olds: Partial<VolumeInputs>, news: Record<st
         replaces.push("durability");
     }
     return replaces;
+}
+
+/**
+ * Why the planned replacement may not run: it deletes the volume's bricks and the data on them
+ * before an empty volume takes its place. Undefined when nothing is replaced or the user allowed it.
+ */
+export function dataLossRefusal(olds: VolumeOutputs, news: VolumeInputs, replaces: readonly string[]): string | undefined {
+    if (replaces.length === 0 || news.allowDataLoss === true) {
+        return undefined;
+    }
+    const bricks = olds.bricks.map((brick) => `${brick.node}:${brick.path}`).join(", ") || "none recorded";
+    const optIn = "or set allowDataLoss: true on this volume to delete them and make an empty volume";
+    const volume = `volume '${olds.volumeName}'`;
+    if (replaces.includes("volumeName")) {
+        return `${volume}: its name changed to '${news.volumeName}', which replaces the volume: its bricks (${bricks}) and the data on them would be deleted first; keep name '${olds.volumeName}', ${optIn}`;
+    }
+    if (replaces.includes("durability")) {
+        return (
+            `${volume}: durability changed from ${describeDurability(olds.durability)} to ${describeDurability(news.durability)}, which gluster cannot convert in place, ` +
+            `so the volume would be replaced and its bricks (${bricks}) with their data deleted first; keep durability ${describeDurability(olds.durability)} ` +
+            `(copy the data to a new volume of the new layout instead), ${optIn}`
+        );
+    }
+    return (
+        `${volume}: refresh found no gluster volume of that name, but its bricks (${bricks}) may still hold its data, and recreating it would delete them; ` +
+        `to keep the data, create the gluster volume again over those bricks (gluster volume create ${olds.volumeName} … force, then pulumi refresh), ${optIn}`
+    );
 }
 
 /** Inputs whose change the provider applies: replaced, updated in place, or nothing to do. */

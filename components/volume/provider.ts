@@ -45,6 +45,7 @@ import { brickSets, volumeBricks, volumeOutputs } from "./layout";
 import {
     changedInputs,
     checkInputs,
+    dataLossRefusal,
     needsRemount,
     needsStart,
     optionChanges,
@@ -67,6 +68,10 @@ export async function diff(_id: string, olds: VolumeOutputs, news: VolumeInputs)
     const changed = changedInputs(olds, news);
     // A volume deleted by hand comes back as a new one (its old bricks removed first).
     const replaces = [...requiresReplacement(olds, news as unknown as Record<string, unknown>), ...(olds.status === VOLUME_MISSING ? ["status"] : [])];
+    const refusal = dataLossRefusal(olds, news, replaces);
+    if (refusal !== undefined) {
+        throw new Error(refusal);
+    }
     const moves = replaces.length === 0 && isKnownTopology(news.topology) ? bricksToMove(olds.bricks, news.topology) : [];
     if (moves.length > 0) {
         // Preview says where the bricks go, or why they cannot move, before anything changes.

@@ -19,9 +19,9 @@ export interface GlusterVolumeArgs {
     cluster: pulumi.Input<ClusterTopology> | ClusterWithTopology;
     /** Usable size, e.g. "10Gi". Grows in place (new brick sets); never shrinks. */
     size: pulumi.Input<string>;
-    /** Changing it replaces the volume (and its data). */
+    /** Changing it replaces the volume and deletes its data: refused unless allowDataLoss is set. */
     durability: pulumi.Input<Durability>;
-    /** gluster volume name; default: the resource name with other characters turned into '_'. Changing it replaces the volume. */
+    /** gluster volume name; default: the resource name with other characters turned into '_'. Changing it replaces the volume and deletes its data: refused unless allowDataLoss is set. */
     name?: pulumi.Input<string>;
     /** Brick directories get this group and the setgid bit, for pods running with this fsGroup. */
     gid?: pulumi.Input<number>;
@@ -34,6 +34,12 @@ export interface GlusterVolumeArgs {
      * layout) instead of refusing it: bricks and sizes are read from the hosts, data is untouched.
      */
     adopt?: pulumi.Input<boolean>;
+    /**
+     * Allow a plan that replaces the volume (a new name or durability, or a volume deleted by hand
+     * being made again), which deletes its bricks and the data on them. Default false: such a plan
+     * fails at preview, naming the input that changed.
+     */
+    allowDataLoss?: pulumi.Input<boolean>;
 }
 
 export class GlusterVolume extends pulumi.dynamic.Resource {
@@ -60,6 +66,7 @@ export class GlusterVolume extends pulumi.dynamic.Resource {
             options: args.options ?? {},
             snapshotFactor: args.snapshotFactor ?? 1,
             adopt: args.adopt,
+            allowDataLoss: args.allowDataLoss,
             // Outputs the provider adds must be named here to appear as properties.
             sizeBytes: undefined,
             mountSource: undefined,

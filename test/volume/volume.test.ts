@@ -148,13 +148,18 @@ describe("volume: GlusterVolume on the lab through the real engine", function ()
             assert.equal(read, "hello gluster\n");
         });
 
-        it("changes an option in place; preview says update, and durability would replace", async function () {
+        it("changes an option in place; preview says update, and refuses a durability change that would delete the data unless allowed", async function () {
             settings = { ...settings, durability: { type: "replicate", replica: 3, arbiter: true } };
+            await assert.rejects(
+                engine.preview(),
+                /volume 'web': durability changed from replicate 3 to replicate 3 with arbiter, which gluster cannot convert in place, .*keep durability replicate 3 .*or set allowDataLoss: true on this volume/,
+            );
+            settings = { ...settings, allowDataLoss: true };
             const replace = await engine.preview();
             const replaced = replace.events.changes(VOLUME_TYPE).filter(({ op }) => op === "replace");
             assert.deepEqual(replaced.map(({ replaceKeys }) => replaceKeys), [["durability"]]);
 
-            settings = { ...settings, durability: { type: "replicate", replica: 3 }, options: { "performance.cache-size": "64MB" } };
+            settings = { ...settings, durability: { type: "replicate", replica: 3 }, allowDataLoss: undefined, options: { "performance.cache-size": "64MB" } };
             const preview = await engine.preview();
             assert.deepEqual(preview.events.changes(VOLUME_TYPE).map(({ op, changedInputs }) => [op, changedInputs]), [["update", ["options"]]]);
             const result = await engine.up();
@@ -221,7 +226,7 @@ describe("volume: GlusterVolume on the lab through the real engine", function ()
             settings = { ...settings, size: "2Gi" };
         });
 
-        it("sees a volume deleted by hand on refresh, then destroy removes every brick", async function () {
+        it("sees a volume deleted by hand on refresh, refuses to recreate it over its bricks, and destroy removes every brick", async function () {
             const n1 = cluster.hosts.get("n1")!;
             await n1.run(glusterArgs("volume", "stop", "web", "force"));
             await n1.run(glusterArgs("volume", "delete", "web"));
@@ -229,8 +234,8 @@ describe("volume: GlusterVolume on the lab through the real engine", function ()
             assert.equal(refreshed.summary.resourceChanges?.update, 1, "refresh reports the drift");
             const outputs = await engine.outputs();
             assert.equal(outputs.bricks.value.length, 6, "the bricks are still tracked for clean-up");
-            const preview = await engine.preview();
-            assert.ok(preview.events.changes(VOLUME_TYPE).some(({ op }) => op === "replace"), "the next up would recreate it");
+            // Recreating it would delete its bricks, which still hold the data: refused at preview.
+            await assert.rejects(engine.preview(), /volume 'web': refresh found no gluster volume of that name, but its bricks \(n1:\/var\/lib\/heketi\/mounts\/[^)]*\) may still hold its data, .*gluster volume create web … force, then pulumi refresh\), or set allowDataLoss: true/);
 
             const started = performance.now();
             await engine.destroy();
