@@ -1,6 +1,6 @@
 // A storage stack whose volumes come from config, so that a test or the bench can change them
 // between runs as commits of a real project would. Config: `nodes` ({ name, host, zone, hostKey,
-// device }[]), `privateKeyPath`, `volumes` ({ resource, name?, size }[], replica 3 each).
+// device }[]), `privateKeyPath`, `volumes` ({ resource, name?, size, allowDataLoss? }[], replica 3).
 import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { GlusterCluster, GlusterVolume } from "pulumi-gluster";
@@ -17,6 +17,7 @@ interface VolumeConfig {
     resource: string;
     name?: string;
     size: string;
+    allowDataLoss?: boolean;
 }
 
 const config = new pulumi.Config();
@@ -33,7 +34,7 @@ const cluster = new GlusterCluster("store", {
     })),
 });
 const volumes = config.requireObject<VolumeConfig[]>("volumes").map(
-    (volume) => new GlusterVolume(volume.resource, { cluster, name: volume.name, size: volume.size, durability: { type: "replicate", replica: 3 } }),
+    (volume) => new GlusterVolume(volume.resource, { cluster, name: volume.name, size: volume.size, allowDataLoss: volume.allowDataLoss, durability: { type: "replicate", replica: 3 } }),
 );
 
 export const mountSources = volumes.map((volume) => volume.mountSource);
