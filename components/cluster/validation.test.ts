@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
+import { HOSTILE_VALUES } from "../remote/testing/hostile";
 import { formatFailures, validateClusterArgs } from "./validation";
 
 const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOD6YwyOK3s2B6j5njpoFrg4WmzWESIviM4wBsZLZL4+";
@@ -35,6 +36,13 @@ describe("cluster: argument checks", () => {
                 "zoneChecking: 'loose' is not supported; use 'none' or 'strict' (every brick of a set in its own zone)",
             ].join("\n"),
         );
+    });
+
+    it("refuses every hostile value as a node's manage or storage host", () => {
+        for (const [label, value] of HOSTILE_VALUES) {
+            const args = { nodes: [{ ...node("n1", "10.77.0.11", 1), manageHost: value, storageHost: value }] };
+            assert.deepEqual(validateClusterArgs(args).map((failure) => failure.property), ["nodes[0].manageHost", "nodes[0].storageHost"], label);
+        }
     });
 
     it("accepts a failed device and refuses an unknown state", () => {

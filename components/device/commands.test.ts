@@ -56,12 +56,12 @@ describe("device: LVM and wipefs commands", () => {
     it("builds heketi's exact LVM commands", () => {
         assert.deepEqual(pvcreateArgs("/dev/ubdb"), ["pvcreate", "-qq", "--metadatasize=128M", "--dataalignment=256K", "/dev/ubdb"]);
         assert.deepEqual(vgcreateArgs("vg_93d9887353667f2c", "/dev/ubdb"), ["vgcreate", "-qq", "--physicalextentsize=4M", "--autobackup=n", "vg_93d9887353667f2c", "/dev/ubdb"]);
-        assert.deepEqual(flushDeviceArgs("/dev/ubdb"), ["sync", "/dev/ubdb"]);
+        assert.deepEqual(flushDeviceArgs("/dev/ubdb"), ["sync", "--", "/dev/ubdb"]);
         assert.deepEqual(vgremoveArgs("vg_93d9887353667f2c"), ["vgremove", "-qq", "vg_93d9887353667f2c"]);
         assert.deepEqual(pvremoveArgs("/dev/ubdb"), ["pvremove", "-qq", "/dev/ubdb"]);
         assert.deepEqual(removeVgMountDirArgs("vg_93d9887353667f2c"), ["rm", "-d", "-f", "/var/lib/heketi/mounts/vg_93d9887353667f2c"]);
-        assert.deepEqual(wipeArgs("/dev/ubdb"), ["wipefs", "--all", "/dev/ubdb"]);
-        assert.deepEqual(signatureProbeArgs("/dev/ubdb"), ["wipefs", "--no-act", "--json", "/dev/ubdb"]);
+        assert.deepEqual(wipeArgs("/dev/ubdb"), ["wipefs", "--all", "--", "/dev/ubdb"]);
+        assert.deepEqual(signatureProbeArgs("/dev/ubdb"), ["wipefs", "--no-act", "--json", "--", "/dev/ubdb"]);
         assert.deepEqual(blockDeviceTestArgs("/dev/ubdb"), ["test", "-b", "/dev/ubdb"]);
         assert.deepEqual(pvReportArgs("/dev/ubdb"), ["pvs", "--reportformat", "json", "-o", "pv_name,vg_name,pv_uuid", "/dev/ubdb"]);
         assert.deepEqual(pvReportArgs(), ["pvs", "--reportformat", "json", "-o", "pv_name,vg_name,pv_uuid"]);

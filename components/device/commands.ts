@@ -1,5 +1,6 @@
 // LVM and wipefs commands for a gluster device (heketi's exact forms), and pure readings of their
-// output.
+// output. The device path is a user's value: "--" goes before it for wipefs and sync; `test` reads
+// no "--" and LVM keeps heketi's forms, both safe as validateDevicePath lets only absolute paths in.
 import { createHash } from "node:crypto";
 
 /** "vg_" + 16 hex: the same node name and path always give the same VG, so re-runs find it. */
@@ -19,12 +20,12 @@ export function pvReportArgs(path?: string): string[] {
 
 /** Lists the signatures (filesystems, partition tables, RAID or LVM labels) on a device, changing nothing. */
 export function signatureProbeArgs(path: string): string[] {
-    return ["wipefs", "--no-act", "--json", path];
+    return ["wipefs", "--no-act", "--json", "--", path];
 }
 
 /** Erases every signature: only with destroyData. */
 export function wipeArgs(path: string): string[] {
-    return ["wipefs", "--all", path];
+    return ["wipefs", "--all", "--", path];
 }
 
 export function pvcreateArgs(path: string): string[] {
@@ -40,7 +41,7 @@ export function vgcreateArgs(vgName: string, path: string): string[] {
  * write cache included) before the device is reported ready.
  */
 export function flushDeviceArgs(path: string): string[] {
-    return ["sync", path];
+    return ["sync", "--", path];
 }
 
 export function vgremoveArgs(vgName: string): string[] {

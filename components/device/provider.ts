@@ -6,7 +6,7 @@ import type { SshConnection } from "../cluster/topology";
 import type { ValidationFailure } from "../placement/validation";
 import { lvsArgs, parseLvs, parseVgs, type SshExecutor, vgsArgs, type VolumeGroup } from "../remote";
 import { connectionExecutor } from "../cluster/connection";
-import { inputDiff } from "../dynamic/diff";
+import { inputDiff, type InputDiffRules } from "../dynamic/diff";
 import { validateConnection, validateHost, validateNodeName, validateOptionalBoolean } from "../node/validation";
 import {
     blockDeviceTestArgs,
@@ -51,9 +51,12 @@ export interface DeviceOutputs extends DeviceInputs {
     stateVersion: number;
 }
 
-/** The device's identity: the VG name derives from both. */
-const REPLACING_INPUTS = ["nodeName", "path"] as const;
-const UPDATABLE_INPUTS = ["manageHost", "connection", "tags", "destroyData", "adoptVolumeGroup"] as const;
+/** The device's identity (nodeName, path: the VG name derives from both) is replaced; the rest updates. */
+export const DEVICE_DIFF_RULES: InputDiffRules<DeviceInputs> = {
+    replacing: ["nodeName", "path"],
+    updatable: ["manageHost", "connection", "tags", "destroyData", "adoptVolumeGroup"],
+    stateVersion: DEVICE_STATE_VERSION,
+};
 
 /** `pvs` exits 5 when a named device is no PV. */
 const LVM_NOT_FOUND_EXIT = 5;
@@ -77,7 +80,7 @@ export async function check(olds: Partial<DeviceInputs> | undefined, news: Devic
 
 export async function diff(_id: string, olds: DeviceOutputs, news: DeviceInputs): Promise<pulumi.dynamic.DiffResult> {
     // Replacing keeps deleteBeforeReplace: a new VG on the same disk needs the old one gone first.
-    const planned = inputDiff<DeviceInputs>(olds, news, { replacing: REPLACING_INPUTS, updatable: UPDATABLE_INPUTS, stateVersion: DEVICE_STATE_VERSION });
+    const planned = inputDiff<DeviceInputs>(olds, news, DEVICE_DIFF_RULES);
     if ((planned.replaces ?? []).length > 0) {
         // Preview reads the VG: a device holding bricks is never planned away.
         const host = deviceHost(olds);

@@ -7,8 +7,21 @@ import { connectionExecutor } from "../cluster/connection";
 import { inputDiff } from "../dynamic/diff";
 import type { ValidationFailure } from "../placement/validation";
 import { validateConnection, validateHost, validateNodeName } from "../node/validation";
-import { FSTAB_SYNC_ARGS, fstabAddLineArgs, fstabLinesForMountArgs, fstabRemoveMountArgs, fstabReplaceMountArgs, type SshExecutor } from "../remote";
+import {
+    FSTAB_SYNC_ARGS,
+    fstabAddLineArgs,
+    fstabLinesForMountArgs,
+    fstabRemoveMountArgs,
+    fstabReplaceMountArgs,
+    makeDirectoryArgs,
+    mountFromFstabArgs,
+    mountpointArgs,
+    removeEmptyDirectoryArgs,
+    type SshExecutor,
+    unmountArgs,
+} from "../remote";
 import { hostMountFstabLine } from "./manifests";
+import { validateHostMountPath } from "./validation";
 
 // 2: the provider in state names a registry key (1 named a compiled file), rewritten by the update.
 export const HOST_MOUNT_STATE_VERSION = 2;
@@ -46,12 +59,18 @@ export function validateHostMountInputs(inputs: Record<string, unknown>): Valida
     if (mountSource !== undefined && typeof mountSource === "string" && !/^[A-Za-z0-9.:[\]-]+:\/[A-Za-z0-9_-]+$/.test(mountSource)) {
         failures.push({ property: "mountSource", reason: `'${mountSource}' is not a gluster mount source like 'host:/volume'` });
     }
-    // fstab separates fields by blanks: a path with blanks or odd characters cannot be written there.
-    if (mountPath !== undefined && typeof mountPath === "string" && !/^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/.test(mountPath)) {
-        failures.push({ property: "mountPath", reason: `'${mountPath}' must be an absolute path of letters, digits, '.', '_', '-' and '/', e.g. /mnt/glusterfs/web` });
-    }
+    failures.push(...validateHostMountPath(mountPath, "mountPath"));
     if (Array.isArray(backupVolfileServers)) {
-        backupVolfileServers.forEach((server, index) => failures.push(...validateHost(server, `backupVolfileServers[${index}]`)));
+        backupVolfileServers.forEach((server, index) => failures.push(...validateBackupVolfileServer(server, `backupVolfileServers[${index}]`)));
+    }
+    return failures;
+}
+
+/** A host for the fstab option backup-volfile-servers, whose list mount.glusterfs splits at ':'. */
+function validateBackupVolfileServer(server: unknown, property: string): ValidationFailure[] {
+    const failures = validateHost(server, property);
+    if (failures.length === 0 && typeof server === "string" && server.includes(":")) {
+        return [{ property, reason: `${JSON.stringify(server)} is an IPv6 address, which backup-volfile-servers cannot list (mount.glusterfs splits it at ':'); give the storage hosts as names or IPv4 addresses` }];
     }
     return failures;
 }
@@ -81,14 +100,14 @@ export async function create(inputs: HostMountInputs): Promise<pulumi.dynamic.Cr
     const made = { dir: false, fstab: false };
     try {
         if ((await host.tryRun(["test", "-d", inputs.mountPath])).exitCode !== 0) {
-            await host.run(["mkdir", "-p", inputs.mountPath]);
+            await host.run(makeDirectoryArgs(inputs.mountPath));
             made.dir = true;
         }
         await host.run(fstabAddLineArgs(line));
         made.fstab = existing.length === 0;
         if (!(await isMounted(host, inputs.mountPath))) {
             void pulumi.log.info(`${host.label}: mounting ${inputs.mountSource} on ${inputs.mountPath}`);
-            await host.run(["mount", inputs.mountPath], { timeoutMs: 120_000 });
+            await host.run(mountFromFstabArgs(inputs.mountPath), { timeoutMs: 120_000 });
         }
         await host.run([...FSTAB_SYNC_ARGS]);
     } catch (error) {
@@ -97,7 +116,7 @@ export async function create(inputs: HostMountInputs): Promise<pulumi.dynamic.Cr
             await host.tryRun(fstabRemoveMountArgs(inputs.mountPath));
         }
         if (made.dir) {
-            await host.tryRun(["rmdir", inputs.mountPath]);
+            await host.tryRun(removeEmptyDirectoryArgs(inputs.mountPath));
         }
         throw new Error(`${host.label}: mounting ${inputs.mountSource} on ${inputs.mountPath} failed: ${(error as Error).message}`);
     }
@@ -124,7 +143,7 @@ export async function update(_id: string, olds: HostMountOutputs, news: HostMoun
     }
     // Also the repair after refresh found the volume unmounted: the fstab line mounts it again.
     if (!(await isMounted(host, news.mountPath))) {
-        await host.run(["mount", news.mountPath], { timeoutMs: 120_000 });
+        await host.run(mountFromFstabArgs(news.mountPath), { timeoutMs: 120_000 });
     }
     return { outs: outputsFor(news, "mounted") };
 }
@@ -132,7 +151,7 @@ export async function update(_id: string, olds: HostMountOutputs, news: HostMoun
 async function remove(_id: string, props: HostMountOutputs): Promise<void> {
     const host = workerHost(props);
     if (await isMounted(host, props.mountPath)) {
-        const result = await host.tryRun(["umount", props.mountPath]);
+        const result = await host.tryRun(unmountArgs(props.mountPath));
         if (result.exitCode !== 0) {
             throw new Error(`${host.label}: cannot unmount ${props.mountPath} (${result.stderr.trim()}); stop the pods using it first`);
         }
@@ -140,7 +159,7 @@ async function remove(_id: string, props: HostMountOutputs): Promise<void> {
     await host.run(fstabRemoveMountArgs(props.mountPath));
     await host.run([...FSTAB_SYNC_ARGS]);
     // Only an empty directory: never data that someone put there.
-    await host.tryRun(["rmdir", props.mountPath]);
+    await host.tryRun(removeEmptyDirectoryArgs(props.mountPath));
 }
 
 // `delete` is a reserved word: export the function under the provider method's name.
@@ -160,7 +179,7 @@ async function fstabLines(host: SshExecutor, mountPath: string): Promise<string[
 }
 
 async function isMounted(host: SshExecutor, mountPath: string): Promise<boolean> {
-    return (await host.tryRun(["mountpoint", "-q", mountPath])).exitCode === 0;
+    return (await host.tryRun(mountpointArgs(mountPath))).exitCode === 0;
 }
 
 function outputsFor(inputs: HostMountInputs, status: HostMountOutputs["status"]): HostMountOutputs {

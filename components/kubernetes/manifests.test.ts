@@ -4,6 +4,7 @@ import {
     glusterEndpointsSubsets,
     hostMountFstabLine,
     kubernetesName,
+    kubernetesNameCollisions,
     modeProblem,
     parseServerVersion,
     persistentVolumeAnnotations,
@@ -13,6 +14,7 @@ import {
     type VolumeSource,
 } from "./manifests";
 import { validateHostMountInputs } from "./host-mount-provider";
+import { HOSTILE_VALUES } from "../remote/testing/hostile";
 
 const GiB = 1024 ** 3;
 const volume: VolumeSource = {
@@ -121,6 +123,38 @@ describe("kubernetes manifests", () => {
         );
         assert.equal(hostMountFstabLine({ ...volume, backupVolfileServers: [] }, "/m"), "10.77.0.11:/web_data /m glusterfs defaults,_netdev 0 0");
     });
+
+    it("refuses to write a field that is not one fstab field, or a server that is not one list entry", () => {
+        assert.throws(() => hostMountFstabLine(volume, "/mnt/my web"), /^Error: fstab mount point "\/mnt\/my web": contains a blank, line break, backslash or NUL; use a value without them$/);
+        assert.throws(() => hostMountFstabLine({ ...volume, mountSource: "10.77.0.11:/web\n/dev/sda1" }, "/mnt/web"), /^Error: fstab spec /);
+        for (const server of ["fd00::12", "10.77.0.12,exec", "x=y", "a b", ""]) {
+            assert.throws(
+                () => hostMountFstabLine({ ...volume, backupVolfileServers: ["10.77.0.12", server] }, "/mnt/web"),
+                (error: Error) => error.message === `fstab backup-volfile-servers ${JSON.stringify(server)}: is not a host name or IPv4 address; list the servers by name or IPv4 address`,
+                server,
+            );
+        }
+    });
+});
+
+describe("kubernetesNameCollisions", () => {
+    it("finds volumes whose Kubernetes names are the same, naming both", () => {
+        const long = "v".repeat(60);
+        const cases: Array<[string[], string[]]> = [
+            [["web", "blog", "db"], []],
+            [[], []],
+            [["data", "Data"], ["volumes[1]: volume 'Data' and volume 'data' (volumes[0]) both become the Kubernetes name 'glusterfs-data'; rename one of the volumes"]],
+            [["a_b", "x", "a-b", "A.B"], [
+                "volumes[2]: volume 'a-b' and volume 'a_b' (volumes[0]) both become the Kubernetes name 'glusterfs-a-b'; rename one of the volumes",
+                "volumes[3]: volume 'A.B' and volume 'a_b' (volumes[0]) both become the Kubernetes name 'glusterfs-a-b'; rename one of the volumes",
+            ]],
+            [[`${long}-one`, `${long}-two`], [`volumes[1]: volume '${long}-two' and volume '${long}-one' (volumes[0]) both become the Kubernetes name 'glusterfs-${"v".repeat(53)}'; rename one of the volumes`]],
+        ];
+        for (const [names, expected] of cases) {
+            assert.deepEqual(kubernetesNameCollisions(names).map((failure) => `${failure.property}: ${failure.reason}`), expected, names.join(" "));
+        }
+        assert.deepEqual(kubernetesNameCollisions(["web", "WEB"], "spec.volumes").map((failure) => failure.property), ["spec.volumes[1]"]);
+    });
 });
 
 describe("host mount validation", () => {
@@ -138,11 +172,34 @@ describe("host mount validation", () => {
     });
 
     it("names the field of a path fstab cannot hold, or a source that is not host:/volume", () => {
+        assert.deepEqual(validateHostMountInputs({ ...valid, mountPath: "/etc/glusterfs" }).map((failure) => failure.property), ["mountPath"]);
         assert.deepEqual(
             validateHostMountInputs({ ...valid, mountPath: "/mnt/my volume", mountSource: "10.77.0.11:web" }).map((failure) => failure.property),
             ["mountSource", "mountPath"],
         );
         assert.match(validateHostMountInputs({ ...valid, mountPath: "relative/path" })[0].reason, /must be an absolute path/);
         assert.match(validateHostMountInputs({ ...valid, mountPath: "/mnt/x;reboot" })[0].reason, /must be an absolute path/);
+    });
+
+    it("checks the worker's and the volfile servers' addresses", () => {
+        assert.deepEqual(validateHostMountInputs({ ...valid, manageHost: "10.77.0.11 -oProxyCommand=x", backupVolfileServers: ["10.77.0.12", "10.77.0.13,exec"] }).map((failure) => failure.property), [
+            "manageHost",
+            "backupVolfileServers[1]",
+        ]);
+        assert.deepEqual(validateHostMountInputs({ ...valid, backupVolfileServers: ["fd00::12"] }), [
+            {
+                property: "backupVolfileServers[0]",
+                reason: '"fd00::12" is an IPv6 address, which backup-volfile-servers cannot list (mount.glusterfs splits it at \':\'); give the storage hosts as names or IPv4 addresses',
+            },
+        ]);
+        assert.deepEqual(validateHostMountInputs({ ...valid, manageHost: "fd00::21" }), [], "IPv6 is fine for SSH");
+    });
+
+    it("refuses every hostile value as worker address, volfile server or mount path", () => {
+        for (const [label, value] of HOSTILE_VALUES) {
+            assert.deepEqual(validateHostMountInputs({ ...valid, manageHost: value }).map((failure) => failure.property), ["manageHost"], label);
+            assert.deepEqual(validateHostMountInputs({ ...valid, backupVolfileServers: [value] }).map((failure) => failure.property), ["backupVolfileServers[0]"], label);
+            assert.deepEqual(validateHostMountInputs({ ...valid, mountPath: value }).map((failure) => failure.property), ["mountPath"], label);
+        }
     });
 });

@@ -3,6 +3,8 @@
 // rule for the in-tree glusterfs plugin. No Pulumi here: the component feeds these to
 // @pulumi/kubernetes, and tests compare them field by field.
 import { isIP } from "node:net";
+import type { ValidationFailure } from "../placement/validation";
+import { fstabEntryLine } from "../remote/fstab";
 import { GiB, KiB, MiB, TiB } from "../sizes";
 
 /** How pods reach the volume. */
@@ -43,6 +45,27 @@ export function kubernetesName(volumeName: string): string {
         .replace(/[^a-z0-9-]/g, "-")
         .replace(/^-+|-+$/g, "");
     return `glusterfs-${name}`.slice(0, 63).replace(/-+$/, "");
+}
+
+/**
+ * One failure per volume whose Kubernetes name (kubernetesName) an earlier volume already has:
+ * "Data" and "data", "a_b" and "a.b", or long names cut at the same place. Their PVs, and in one
+ * namespace their Endpoints and Services, would be one object.
+ */
+export function kubernetesNameCollisions(volumeNames: readonly string[], property = "volumes"): ValidationFailure[] {
+    const firstIndex = new Map<string, number>();
+    return volumeNames.flatMap((volumeName, index) => {
+        const name = kubernetesName(volumeName);
+        const first = firstIndex.get(name);
+        if (first === undefined) {
+            firstIndex.set(name, index);
+            return [];
+        }
+        return [{
+            property: `${property}[${index}]`,
+            reason: `volume '${volumeName}' and volume '${volumeNames[first]}' (${property}[${first}]) both become the Kubernetes name '${name}'; rename one of the volumes`,
+        }];
+    });
 }
 
 /** A byte count as the shortest exact Kubernetes quantity ("1Gi", "1536Mi", "1073741825"). */
@@ -161,6 +184,11 @@ export function modeProblem(mode: PersistentVolumeMode, version: string): string
 
 /** The fstab line that mounts the volume on a worker at boot, after the network. */
 export function hostMountFstabLine(volume: Pick<VolumeSource, "mountSource" | "backupVolfileServers">, mountPath: string): string {
+    // ',' separates mount options and ':' the servers: a server holding either would change the line's meaning.
+    const misfit = volume.backupVolfileServers.find((server) => server === "" || /[,:=\s]/.test(server));
+    if (misfit !== undefined) {
+        throw new Error(`fstab backup-volfile-servers ${JSON.stringify(misfit)}: is not a host name or IPv4 address; list the servers by name or IPv4 address`);
+    }
     const options = ["defaults", "_netdev", ...(volume.backupVolfileServers.length > 0 ? [`backup-volfile-servers=${volume.backupVolfileServers.join(":")}`] : [])];
-    return `${volume.mountSource} ${mountPath} glusterfs ${options.join(",")} 0 0`;
+    return fstabEntryLine({ spec: volume.mountSource, file: mountPath, vfstype: "glusterfs", mntops: options.join(","), freq: 0, passno: 0 });
 }

@@ -5,6 +5,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { SshConnectionArgs } from "../node/node";
+import { validateHost } from "../node/validation";
+import { describeFailure, type ValidationFailure } from "../placement/validation";
 import type { GlusterVolume } from "../volume/volume";
 import { GlusterHostMount } from "./host-mount";
 import {
@@ -21,6 +23,7 @@ import {
     type ReclaimPolicy,
     type VolumeSource,
 } from "./manifests";
+import { validateDnsLabel, validateDnsSubdomain, validateHostMountPath, validateServiceName } from "./validation";
 
 /** A Kubernetes worker that mounts the volume in hostMount mode. */
 export interface GlusterWorkerArgs {
@@ -73,7 +76,12 @@ export class GlusterPersistentVolume extends pulumi.ComponentResource {
         const reclaimPolicy = args.reclaimPolicy ?? "Retain";
         const claimName = args.claim === false ? undefined : (args.claim?.name ?? name);
         const volume = volumeSourceOf(args.volume);
-        const namespace = pulumi.output(args.namespace);
+        // Names the API server would refuse stop the preview; plain values here and now.
+        if (claimName !== undefined) {
+            refuseFailures(name, validateDnsSubdomain(claimName, args.claim ? "claim.name" : "claim.name (default: the resource name)"));
+        }
+        (args.workers ?? []).forEach((worker, index) => refuseFailures(name, validateDnsSubdomain(worker.nodeName, `workers[${index}].nodeName`)));
+        const namespace = checkedInput(name, args.namespace, (value) => validateDnsLabel(value, "namespace"));
         if (mode === "hostMount" && (args.workers ?? []).length === 0) {
             throw new GlusterPersistentVolumeError(name, 'workers: mode "hostMount" needs at least one worker to mount the volume');
         }
@@ -91,8 +99,9 @@ export class GlusterPersistentVolume extends pulumi.ComponentResource {
             return true;
         });
         const checkedVolume = pulumi.all([volume, modeChecked]).apply(([source]) => source);
-        const baseName = checkedVolume.apply((source) => kubernetesName(source.volumeName));
-        const pvName = args.persistentVolumeName ? pulumi.output(args.persistentVolumeName) : baseName;
+        // kubernetesName always makes a valid Service name; checked so that a change to it cannot slip past preview.
+        const baseName = checkedInput(name, checkedVolume.apply((source) => kubernetesName(source.volumeName)), (value) => validateServiceName(value, "Endpoints and Service name"));
+        const pvName = args.persistentVolumeName ? checkedInput(name, args.persistentVolumeName, (value) => validateDnsSubdomain(value, "persistentVolumeName")) : baseName;
         const children = { parent: this };
 
         let endpointsName: pulumi.Output<string> | undefined;
@@ -111,14 +120,14 @@ export class GlusterPersistentVolume extends pulumi.ComponentResource {
             serviceName = service.metadata.name;
             pvDependencies = [endpoints, service];
         } else {
-            mountPath = args.mountPath ? pulumi.output(args.mountPath) : checkedVolume.apply((source) => `/mnt/glusterfs/${source.volumeName}`);
+            mountPath = checkedInput(name, args.mountPath ?? checkedVolume.apply((source) => `/mnt/glusterfs/${source.volumeName}`), (value) => validateHostMountPath(value, "mountPath"));
             pvDependencies = (args.workers ?? []).map(
-                (worker) =>
+                (worker, index) =>
                     new GlusterHostMount(
                         `${name}-${worker.nodeName}`,
                         {
                             workerName: worker.nodeName,
-                            manageHost: worker.manageHost,
+                            manageHost: checkedInput(name, worker.manageHost, (value) => validateHost(value, `workers[${index}].manageHost`)),
                             connection: worker.connection,
                             mountSource: checkedVolume.mountSource,
                             backupVolfileServers: checkedVolume.backupVolfileServers,
@@ -185,6 +194,21 @@ export class GlusterPersistentVolumeError extends Error {
         super(`GlusterPersistentVolume "${resourceName}": ${problem}`);
         this.name = "GlusterPersistentVolumeError";
     }
+}
+
+function refuseFailures(resourceName: string, failures: readonly ValidationFailure[]): void {
+    if (failures.length > 0) {
+        throw new GlusterPersistentVolumeError(resourceName, failures.map(describeFailure).join("; "));
+    }
+}
+
+/** `value`, checked now when it is plain and once it resolves when it is not: either way before anything is created. */
+function checkedInput(resourceName: string, value: pulumi.Input<string>, validate: (value: string) => ValidationFailure[]): pulumi.Output<string> {
+    const check = (plain: string): string => {
+        refuseFailures(resourceName, validate(plain));
+        return plain;
+    };
+    return typeof value === "string" ? pulumi.output(check(value)) : pulumi.output(value).apply(check);
 }
 
 function volumeSourceOf(volume: GlusterPersistentVolumeArgs["volume"]): pulumi.Output<VolumeSource> {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+    GLUSTERD_ANSWERS_ARGS,
     hasThinPoolTarget,
     installArgs,
     missingPackages,
@@ -15,6 +16,10 @@ const ROCKY = 'NAME="Rocky Linux"\nID="rocky"\nID_LIKE="rhel centos fedora"\nVER
 const ALPINE = 'NAME="Alpine Linux"\nID=alpine\n';
 
 describe("bootstrap commands", () => {
+    it("asks glusterd for its pool in script mode, the sub-command after '--'", () => {
+        assert.deepEqual(GLUSTERD_ANSWERS_ARGS, ["gluster", "--mode=script", "--", "pool", "list"]);
+    });
+
     it("tells the OS family from /etc/os-release", () => {
         assert.equal(osFamily(DEBIAN), "debian");
         assert.equal(osFamily(UBUNTU), "debian");

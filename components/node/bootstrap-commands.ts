@@ -2,6 +2,7 @@
 // packages of its OS family, glusterd enabled and running, device-mapper's thin-pool target
 // loaded now and at boot, and the brick mount root.
 import { BRICK_MOUNT_ROOT } from "../device/commands";
+import { glusterCommand } from "../remote";
 
 export type OsFamily = "debian" | "rhel";
 
@@ -71,6 +72,6 @@ export const HAS_SYSTEMD_ARGS: readonly string[] = ["test", "-d", "/run/systemd/
 export const ENABLE_GLUSTERD_ARGS: readonly string[] = ["systemctl", "enable", "--now", "glusterd"];
 
 /** Exit 0 while glusterd answers. */
-export const GLUSTERD_ANSWERS_ARGS: readonly string[] = ["gluster", "--mode=script", "pool", "list"];
+export const GLUSTERD_ANSWERS_ARGS: readonly string[] = glusterCommand(["pool", "list"], { xml: false });
 
 export const MOUNT_ROOT_ARGS: readonly string[] = ["mkdir", "-p", BRICK_MOUNT_ROOT];

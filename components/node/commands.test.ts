@@ -13,9 +13,9 @@ function peer(hostname: string, uuid: string, connected = true, state = "Peer in
 
 describe("node: gluster peer commands", () => {
     it("builds heketi's peer commands as script-mode XML calls", () => {
-        assert.deepEqual(poolListArgs(), ["gluster", "--mode=script", "--xml", "pool", "list"]);
-        assert.deepEqual(peerProbeArgs("10.77.0.12"), ["gluster", "--mode=script", "--xml", "peer", "probe", "10.77.0.12"]);
-        assert.deepEqual(peerDetachArgs("10.77.0.12"), ["gluster", "--mode=script", "--xml", "peer", "detach", "10.77.0.12"]);
+        assert.deepEqual(poolListArgs(), ["gluster", "--mode=script", "--xml", "--", "pool", "list"]);
+        assert.deepEqual(peerProbeArgs("10.77.0.12"), ["gluster", "--mode=script", "--xml", "--", "peer", "probe", "10.77.0.12"]);
+        assert.deepEqual(peerDetachArgs("10.77.0.12"), ["gluster", "--mode=script", "--xml", "--", "peer", "detach", "10.77.0.12"]);
     });
 
     it("reads the local UUID and the other peers from pool list", () => {

@@ -1,6 +1,6 @@
 // Talking to glusterd on a node over SSH: the pool as a node sees it, volumes, and waiting for a
 // probed node to settle. Used by the node provider; every message names the host.
-import { type CliOutput, GlusterError, type GlusterPeer, type GlusterVolumeInfo, parseCliOutput, parsePeerStatus, parseVolumeInfo, RemoteCommandError, SshConnectionError, type SshExecutor, volumeInfoArgs } from "../remote";
+import { type CliOutput, GlusterError, glusterWords, type GlusterPeer, type GlusterVolumeInfo, parseCliOutput, parsePeerStatus, parseVolumeInfo, RemoteCommandError, SshConnectionError, type SshExecutor, volumeInfoArgs } from "../remote";
 import { joinProblems, poolListArgs } from "./commands";
 
 /** Runs a gluster `--xml` command; a failure reported in the XML becomes an error naming the host. */
@@ -14,7 +14,7 @@ async function queryGluster<T>(host: SshExecutor, argv: readonly string[], parse
         return parse(stdout);
     } catch (error) {
         if (error instanceof GlusterError) {
-            throw new GlusterError(`${host.label}: ${argv.slice(3).join(" ")}: ${error.message}`, error.opRet, error.opErrno, error.opErrstr);
+            throw new GlusterError(`${host.label}: ${glusterWords(argv).join(" ")}: ${error.message}`, error.opRet, error.opErrno, error.opErrstr);
         }
         throw error;
     }

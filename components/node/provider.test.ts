@@ -31,7 +31,7 @@ describe("node provider: check and diff", () => {
         });
         assert.deepEqual(failures, [
             { property: "nodeName", reason: '"n 2" is not a node name; use letters, digits, \'.\', \'-\' and \'_\', starting with a letter or digit, e.g. "n1"' },
-            { property: "manageHost", reason: '"-oProxyCommand=x" is not a host name or IP address' },
+            { property: "manageHost", reason: '"-oProxyCommand=x" is not a host name or IP address; use a name of letters, digits, \'-\' and \'.\' (e.g. "gluster-1.lab") or an address (e.g. "10.0.0.11" or "fd00::11")' },
             { property: "storageHost", reason: 'a host name or IP address is required, e.g. "10.0.0.11"' },
             { property: "connection.privateKey", reason: "a private key (PEM or OpenSSH text) is required" },
             { property: "connection.hostKey", reason: 'hostKey must look like "ssh-ed25519 AAAA…" (as ssh-keyscan prints it), got "ssh-ed25519 nope!…"' },

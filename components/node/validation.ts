@@ -1,6 +1,7 @@
 // Input checks shared by the node and device resources (their `check`) and by GlusterCluster.
 // Values arrive untyped; a value not known yet (an unresolved Output at program time, or the
 // engine's unknown marker at preview) is skipped here and checked again once it is known.
+import * as net from "node:net";
 import * as pulumi from "@pulumi/pulumi";
 import { parseHostKey } from "../remote";
 import type { ValidationFailure } from "../placement/validation";
@@ -43,7 +44,14 @@ export function validateNodeName(value: unknown, property: string): ValidationFa
     return [];
 }
 
-/** A host name or address that is passed as one argv word to ssh and gluster. */
+/** RFC 1123's limit for a whole host name. */
+export const MAX_HOST_NAME_LENGTH = 253;
+const HOST_LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/**
+ * A host name (RFC 1123) or an IPv4 or IPv6 address, and nothing else: hosts become argv words,
+ * "host:/path" brick names and fstab fields, where ',', '=', ':' or a blank would mean more.
+ */
 export function validateHost(value: unknown, property: string): ValidationFailure[] {
     if (isUnknownInput(value)) {
         return [];
@@ -51,10 +59,24 @@ export function validateHost(value: unknown, property: string): ValidationFailur
     if (typeof value !== "string" || value === "") {
         return [{ property, reason: "a host name or IP address is required, e.g. \"10.0.0.11\"" }];
     }
-    if (/\s/.test(value) || value.startsWith("-")) {
-        return [{ property, reason: `${quoteValue(value)} is not a host name or IP address` }];
+    if (value.length > MAX_HOST_NAME_LENGTH) {
+        return [{ property, reason: `is ${value.length} characters long; a host name has at most ${MAX_HOST_NAME_LENGTH}` }];
+    }
+    if (!isIP(value) && !isHostName(value)) {
+        return [{ property, reason: `${quoteValue(value)} is not a host name or IP address; use a name of letters, digits, '-' and '.' (e.g. "gluster-1.lab") or an address (e.g. "10.0.0.11" or "fd00::11")` }];
     }
     return [];
+}
+
+/** IPv4 or IPv6 address; no zone ("%eth0") or brackets. */
+function isIP(value: string): boolean {
+    return net.isIPv4(value) || (net.isIPv6(value) && /^[0-9A-Fa-f:.]+$/.test(value));
+}
+
+/** Labels of letters, digits and inner '-'; an all-digit last label would be a mistyped IPv4 address. */
+function isHostName(value: string): boolean {
+    const labels = value.split(".");
+    return labels.every((label) => HOST_LABEL.test(label)) && !/^\d+$/.test(labels[labels.length - 1]);
 }
 
 /** An SshConnection. Never echoes the private key. */

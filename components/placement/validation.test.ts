@@ -8,10 +8,13 @@ import {
     validatePlacementLimits,
     validatePlacementRequest,
     validateSnapshotFactor,
+    validateSnapshotName,
     validateVolumeName,
+    validateVolumeOptions,
     validateZoneChecking,
     type ValidationFailure,
 } from "./validation";
+import { HOSTILE_VALUES } from "../remote/testing/hostile";
 
 const messages = (failures: ValidationFailure[]) => failures.map(describeFailure);
 
@@ -58,6 +61,68 @@ describe("validateVolumeName", () => {
         assert.deepEqual(messages(validateVolumeName("-data")), ["volumeName: '-data' must not start with '-' (gluster reads it as an option)"]);
         assert.deepEqual(messages(validateVolumeName("v".repeat(257))), ["volumeName: is 257 characters long; gluster allows at most 256"]);
         assert.deepEqual(messages(validateVolumeName("all", "name")), ["name: 'all' is a word gluster reserves; choose another name"]);
+    });
+
+    it("refuses every hostile value, as volume and as snapshot name", () => {
+        for (const [label, value] of HOSTILE_VALUES) {
+            assert.equal(validateVolumeName(value).length, 1, label);
+            assert.equal(validateSnapshotName(value).length, 1, label);
+        }
+    });
+});
+
+describe("validateSnapshotName", () => {
+    it("holds snapshot names to volume names' rules, naming the snapshot field", () => {
+        assert.deepEqual(validateSnapshotName("web-before_v2"), []);
+        assert.deepEqual(messages(validateSnapshotName(42)), ["snapshotName: a snapshot name is required, e.g. 'web-before-upgrade'"]);
+        assert.deepEqual(messages(validateSnapshotName("all")), ["snapshotName: 'all' is a word gluster reserves; choose another name"]);
+        assert.deepEqual(messages(validateSnapshotName("-s", "name")), ["name: '-s' must not start with '-' (gluster reads it as an option)"]);
+    });
+});
+
+describe("validateVolumeOptions", () => {
+    it("accepts gluster option names with non-empty one-line values", () => {
+        assert.deepEqual(validateVolumeOptions({}), []);
+        assert.deepEqual(validateVolumeOptions({ "performance.cache-size": "32MB", "auth.allow": "10.0.0.1,10.0.0.2", "nfs.disable": "on", "user.cifs": "off", "storage.owner-uid": "0" }), []);
+    });
+
+    it("names the option and the fix", () => {
+        const cases: Array<[unknown, string[]]> = [
+            [["a"], ["options: expected an object of gluster option names to string values; write e.g. { 'performance.cache-size': '32MB' }"]],
+            [null, ["options: expected an object of gluster option names to string values; write e.g. { 'performance.cache-size': '32MB' }"]],
+            [{ "-x": "1" }, [`options["-x"]: is not a gluster option name; use one like 'performance.cache-size' (letters, digits, '.', '_' and '-')`]],
+            [{ "a b": "1" }, [`options["a b"]: is not a gluster option name; use one like 'performance.cache-size' (letters, digits, '.', '_' and '-')`]],
+            [{ "nfs.disable": true }, [`options["nfs.disable"]: true is not an option value; give a non-empty string, e.g. '32MB' or 'on'`]],
+            [{ "nfs.disable": "" }, [`options["nfs.disable"]: "" is not an option value; give a non-empty string, e.g. '32MB' or 'on'`]],
+            [{ "nfs.disable": undefined }, [`options["nfs.disable"]: undefined is not an option value; give a non-empty string, e.g. '32MB' or 'on'`]],
+            [{ "diagnostics.brick-log-level": "--log-file=/tmp/z" }, [`options["diagnostics.brick-log-level"]: "--log-file=/tmp/z" starts with '-', which gluster can read as an option of its own; drop the '-' or leave this option out`]],
+            [{ "auth.allow": "*\nauth.reject=x" }, [`options["auth.allow"]: "*\\nauth.reject=x" contains a line break or NUL; give the value on one line`]],
+            [{ "auth.allow": "*\u0000" }, [`options["auth.allow"]: "*\\u0000" contains a line break or NUL; give the value on one line`]],
+            [{ ok: "1", "bad key": "2", "volume.x": "-1" }, [
+                `options["bad key"]: is not a gluster option name; use one like 'performance.cache-size' (letters, digits, '.', '_' and '-')`,
+                `options["volume.x"]: "-1" starts with '-', which gluster can read as an option of its own; drop the '-' or leave this option out`,
+            ]],
+        ];
+        for (const [options, expected] of cases) {
+            assert.deepEqual(messages(validateVolumeOptions(options)), expected, JSON.stringify(options));
+        }
+        assert.deepEqual(messages(validateVolumeOptions({ x: "" }, "spec.options")), [`spec.options["x"]: "" is not an option value; give a non-empty string, e.g. '32MB' or 'on'`]);
+    });
+
+    it("refuses every hostile option name", () => {
+        for (const [label, value] of HOSTILE_VALUES) {
+            // "x" * 300 is a well-formed name: gluster answers for options it does not know.
+            const expected = label === "300 characters" ? 0 : 1;
+            assert.equal(validateVolumeOptions({ [value]: "on" }).length, expected, label);
+        }
+    });
+
+    it("refuses hostile values that could end the word or the line, and allows the rest as one argv word", () => {
+        const refused = new Set(["newline", "leading dash", "long option", "empty string"]);
+        for (const [label, value] of HOSTILE_VALUES) {
+            // Allowed ones (";", "$(id)", ",", "=", "..", unicode, 300 characters) reach gluster as one argv word after "--", never through a shell.
+            assert.equal(validateVolumeOptions({ "auth.allow": value }).length, refused.has(label) ? 1 : 0, label);
+        }
     });
 });
 

@@ -70,8 +70,17 @@ const RESERVED_VOLUME_NAMES = new Set([
 ]);
 
 export function validateVolumeName(name: unknown, property = "volumeName"): ValidationFailure[] {
+    return validateGlusterName(name, property, "a volume name is required, e.g. 'pvc-data'");
+}
+
+/** Snapshot names follow volume names' rules: a clone's volume is named like one, and "all" would mean every snapshot. */
+export function validateSnapshotName(name: unknown, property = "snapshotName"): ValidationFailure[] {
+    return validateGlusterName(name, property, "a snapshot name is required, e.g. 'web-before-upgrade'");
+}
+
+function validateGlusterName(name: unknown, property: string, required: string): ValidationFailure[] {
     if (typeof name !== "string" || name === "") {
-        return [{ property, reason: "a volume name is required, e.g. 'pvc-data'" }];
+        return [{ property, reason: required }];
     }
     if (!VOLUME_NAME.test(name)) {
         return [{ property, reason: `${quote(name)} may only contain letters, digits, '-' and '_'` }];
@@ -86,6 +95,32 @@ export function validateVolumeName(name: unknown, property = "volumeName"): Vali
         return [{ property, reason: `${quote(name)} is a word gluster reserves; choose another name` }];
     }
     return [];
+}
+
+const OPTION_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
+
+/** Volume options: gluster option names to values, each passed to `gluster volume set` as one word. */
+export function validateVolumeOptions(options: unknown, property = "options"): ValidationFailure[] {
+    if (!isRecord(options)) {
+        return [{ property, reason: "expected an object of gluster option names to string values; write e.g. { 'performance.cache-size': '32MB' }" }];
+    }
+    return Object.entries(options).flatMap(([name, value]): ValidationFailure[] => {
+        const field = `${property}[${JSON.stringify(name)}]`;
+        if (!OPTION_NAME.test(name)) {
+            return [{ property: field, reason: "is not a gluster option name; use one like 'performance.cache-size' (letters, digits, '.', '_' and '-')" }];
+        }
+        if (typeof value !== "string" || value === "") {
+            return [{ property: field, reason: `${JSON.stringify(value) ?? "undefined"} is not an option value; give a non-empty string, e.g. '32MB' or 'on'` }];
+        }
+        if (value.startsWith("-")) {
+            return [{ property: field, reason: `${JSON.stringify(value)} starts with '-', which gluster can read as an option of its own; drop the '-' or leave this option out` }];
+        }
+        // glusterd stores options one `name=value` per line: a line break would write a line of its own.
+        if (/[\n\r\0]/.test(value)) {
+            return [{ property: field, reason: `${JSON.stringify(value)} contains a line break or NUL; give the value on one line` }];
+        }
+        return [];
+    });
 }
 
 export function validateSnapshotFactor(factor: unknown, property = "snapshotFactor"): ValidationFailure[] {

@@ -3,7 +3,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { FSTAB_SYNC_ARGS, fstabAddLineArgs, fstabLinesForMountArgs, fstabRemoveMountArgs, fstabReplaceMountArgs } from "./fstab";
+import { FSTAB_SYNC_ARGS, fstabAddLineArgs, fstabEntryLine, fstabField, fstabLinesForMountArgs, fstabRemoveMountArgs, fstabReplaceMountArgs } from "./fstab";
+import { HOSTILE_VALUES } from "./testing/hostile";
 
 const LINE = "10.0.0.1:/web /mnt/glusterfs/web glusterfs defaults,_netdev 0 0";
 
@@ -49,5 +50,50 @@ describe("fstab commands", () => {
         const hostile = "x $(touch /tmp/pwned) `id` ; rm -rf / 0 0";
         const added = runOnScratch(fstabAddLineArgs(hostile), "").fstab;
         assert.equal(added, `${hostile}\n`);
+    });
+});
+
+describe("fstab fields", () => {
+    const entry = { spec: "10.0.0.1:/web", file: "/mnt/glusterfs/web", vfstype: "glusterfs", mntops: "defaults,_netdev", freq: 0, passno: 0 };
+
+    it("join six checked fields into one line", () => {
+        assert.equal(fstabEntryLine(entry), LINE);
+    });
+
+    it("refuse a field fstab or awk would read as more than one value, naming it", () => {
+        const cases: Array<[string, string]> = [
+            ["/mnt/my web", 'fstab mount point "/mnt/my web": contains a blank, line break, backslash or NUL; use a value without them'],
+            ["/mnt/web\n/x", 'fstab mount point "/mnt/web\\n/x": contains a blank, line break, backslash or NUL; use a value without them'],
+            ["/mnt/\\040web", 'fstab mount point "/mnt/\\\\040web": contains a blank, line break, backslash or NUL; use a value without them'],
+            ["/mnt/\tweb", 'fstab mount point "/mnt/\\tweb": contains a blank, line break, backslash or NUL; use a value without them'],
+            ["", "fstab mount point: is empty; give a value"],
+        ];
+        for (const [file, message] of cases) {
+            assert.throws(() => fstabEntryLine({ ...entry, file }), (error: Error) => error.message === message, JSON.stringify(file));
+        }
+        assert.throws(() => fstabEntryLine({ ...entry, mntops: "defaults, exec" }), /^Error: fstab options "defaults, exec": contains a blank/);
+        assert.throws(() => fstabEntryLine({ ...entry, spec: "h:/web\n/dev/sda1" }), /^Error: fstab spec /);
+    });
+
+    it("run every hostile value through a field: only blanks, line breaks and the empty string are refused", () => {
+        for (const [label, value] of HOSTILE_VALUES) {
+            const refused = value === "" || /[\s\\]/.test(value);
+            if (refused) {
+                assert.throws(() => fstabField("mount point", value), /^Error: fstab mount point[ :]/, label);
+            } else {
+                // Allowed here: fstab keeps it as one field; validators refuse it before it reaches a host.
+                assert.equal(fstabField("mount point", value), value, label);
+            }
+        }
+    });
+
+    it("refuse before building a command: a mount path that is no single field, a line that is no single line", () => {
+        for (const build of [fstabRemoveMountArgs, fstabLinesForMountArgs, (path: string) => fstabReplaceMountArgs(path, LINE)]) {
+            assert.throws(() => build("/mnt/a b"), /^Error: fstab mount point "\/mnt\/a b": contains a blank/);
+            assert.throws(() => build("/mnt/a\nb"), /^Error: fstab mount point /);
+        }
+        assert.throws(() => fstabAddLineArgs(`${LINE}\n/dev/sdz / ext4 defaults 0 0`), /^Error: fstab line ".*": contains a line break or NUL; build it with fstabEntryLine$/);
+        assert.throws(() => fstabReplaceMountArgs("/mnt/glusterfs/web", `${LINE}\r`), /^Error: fstab line /);
+        assert.throws(() => fstabAddLineArgs("  "), /^Error: fstab line: is empty; build it with fstabEntryLine$/);
     });
 });

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { commandLine } from "./quote";
-import { GlusterError, glusterArgs, healComplete, healInfoArgs, parseCliOutput, parseHealInfo, parsePeerStatus, parsePoolList, parseVolumeInfo, parseVolumeStatus, volumeInfoArgs } from "./gluster";
+import { GlusterError, glusterArgs, glusterCommand, glusterWords, healComplete, type GlusterCliOptions, healInfoArgs, parseCliOutput, parseHealInfo, parsePeerStatus, parsePoolList, parseVolumeInfo, parseVolumeStatus, volumeInfoArgs } from "./gluster";
 import { readFixture } from "./testing/fixtures";
+import { HOSTILE_VALUES } from "./testing/hostile";
 
 const N1 = "733b5a70-f346-4281-9ce2-166a139ccce2";
 const N2 = "6d90af0d-9591-415f-91b7-3907e4f411d5";
@@ -17,18 +18,50 @@ const DEFAULT_REPLICATE_OPTIONS = {
 
 describe("volumeInfoArgs", () => {
     it("asks for one volume or for all", () => {
-        assert.deepEqual(volumeInfoArgs("web"), ["gluster", "--mode=script", "--xml", "volume", "info", "web"]);
-        assert.deepEqual(volumeInfoArgs(), ["gluster", "--mode=script", "--xml", "volume", "info"]);
+        assert.deepEqual(volumeInfoArgs("web"), ["gluster", "--mode=script", "--xml", "--", "volume", "info", "web"]);
+        assert.deepEqual(volumeInfoArgs(), ["gluster", "--mode=script", "--xml", "--", "volume", "info"]);
     });
 });
 
 describe("glusterArgs", () => {
-    it("prefixes script mode and XML output", () => {
-        assert.deepEqual(glusterArgs("volume", "info", "gv_rep3"), ["gluster", "--mode=script", "--xml", "volume", "info", "gv_rep3"]);
+    it("prefixes script mode, XML output and the end of gluster's options", () => {
+        assert.deepEqual(glusterArgs("volume", "info", "gv_rep3"), ["gluster", "--mode=script", "--xml", "--", "volume", "info", "gv_rep3"]);
         assert.equal(
             commandLine(glusterArgs("volume", "create", "gv0", "replica", "3", "arbiter", "1", "n1:/bricks/gv0/brick", "n2:/bricks/gv0/brick", "n3:/bricks/gv0/arbiter")),
-            "gluster --mode=script --xml volume create gv0 replica 3 arbiter 1 n1:/bricks/gv0/brick n2:/bricks/gv0/brick n3:/bricks/gv0/arbiter",
+            "gluster --mode=script --xml -- volume create gv0 replica 3 arbiter 1 n1:/bricks/gv0/brick n2:/bricks/gv0/brick n3:/bricks/gv0/arbiter",
         );
+    });
+
+    it("keeps every word, hostile ones included, after the '--' that ends gluster's options", () => {
+        for (const [label, value] of HOSTILE_VALUES) {
+            assert.deepEqual(glusterArgs("volume", "set", "web", "opt", value), ["gluster", "--mode=script", "--xml", "--", "volume", "set", "web", "opt", value], label);
+        }
+        assert.deepEqual(glusterArgs("volume", "set", "web", "opt", "--log-file=/tmp/z"), ["gluster", "--mode=script", "--xml", "--", "volume", "set", "web", "opt", "--log-file=/tmp/z"]);
+    });
+});
+
+describe("glusterCommand", () => {
+    const cases: Array<[string, string[], GlusterCliOptions | undefined, string[]]> = [
+        ["XML by default", ["pool", "list"], undefined, ["gluster", "--mode=script", "--xml", "--", "pool", "list"]],
+        ["plain output", ["pool", "list"], { xml: false }, ["gluster", "--mode=script", "--", "pool", "list"]],
+        ["a timeout among the options", ["peer", "detach", "n2", "force"], { timeoutSeconds: 600 }, ["gluster", "--mode=script", "--xml", "--timeout=600", "--", "peer", "detach", "n2", "force"]],
+        ["no words", [], { xml: false }, ["gluster", "--mode=script", "--"]],
+    ];
+    for (const [label, words, options, expected] of cases) {
+        it(`builds ${label}`, () => {
+            assert.deepEqual(glusterCommand(words, options), expected);
+        });
+    }
+
+    it("refuses a timeout that is not a whole number of seconds", () => {
+        for (const timeoutSeconds of [0, -1, 1.5, Number.NaN]) {
+            assert.throws(() => glusterCommand(["pool", "list"], { timeoutSeconds }), /^Error: gluster timeoutSeconds: .* is not a whole number of seconds above 0$/, String(timeoutSeconds));
+        }
+    });
+
+    it("gives back the sub-command words for messages", () => {
+        assert.deepEqual(glusterWords(glusterArgs("volume", "info", "web")), ["volume", "info", "web"]);
+        assert.deepEqual(glusterWords(glusterCommand(["peer", "probe", "--x"], { timeoutSeconds: 5 })), ["peer", "probe", "--x"]);
     });
 });
 
@@ -252,6 +285,6 @@ describe("parseHealInfo", () => {
     });
 
     it("builds the heal info command", () => {
-        assert.deepEqual(healInfoArgs("web"), ["gluster", "--mode=script", "--xml", "volume", "heal", "web", "info"]);
+        assert.deepEqual(healInfoArgs("web"), ["gluster", "--mode=script", "--xml", "--", "volume", "heal", "web", "info"]);
     });
 });

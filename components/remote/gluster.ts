@@ -3,9 +3,34 @@
 
 import { XMLParser } from "fast-xml-parser";
 
-/** argv for a non-interactive gluster CLI call with machine-readable output. */
-export function glusterArgs(...args: string[]): string[] {
-    return ["gluster", "--mode=script", "--xml", ...args];
+export interface GlusterCliOptions {
+    /** Machine-readable output; default true. */
+    xml?: boolean;
+    /** The CLI's wait for glusterd in seconds (gluster's default is 120). */
+    timeoutSeconds?: number;
+}
+
+/**
+ * argv for a non-interactive gluster CLI call. gluster reads every word starting with "--" as a
+ * global option wherever it stands (`volume set V opt --log-file=/x` wrote /x as root), and none
+ * after a "--": so the sub-command words, values included, always follow one.
+ */
+export function glusterCommand(words: readonly string[], options: GlusterCliOptions = {}): string[] {
+    const { xml = true, timeoutSeconds } = options;
+    if (timeoutSeconds !== undefined && !(Number.isSafeInteger(timeoutSeconds) && timeoutSeconds > 0)) {
+        throw new Error(`gluster timeoutSeconds: ${timeoutSeconds} is not a whole number of seconds above 0`);
+    }
+    return ["gluster", "--mode=script", ...(xml ? ["--xml"] : []), ...(timeoutSeconds === undefined ? [] : [`--timeout=${timeoutSeconds}`]), "--", ...words];
+}
+
+/** argv for a gluster call with `--xml` output: `glusterArgs("volume", "info", name)`. */
+export function glusterArgs(...words: string[]): string[] {
+    return glusterCommand(words);
+}
+
+/** The sub-command words of a glusterCommand argv ("volume info web"), for messages. */
+export function glusterWords(argv: readonly string[]): string[] {
+    return argv.slice(argv.indexOf("--") + 1);
 }
 
 /** `volume info` of one volume, or of all when no name is given. */

@@ -4,3 +4,4 @@ export * from "./retry";
 export * from "./gluster";
 export * from "./lvm";
 export * from "./fstab";
+export * from "./mount";

@@ -4,11 +4,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterTopology } from "../cluster";
 import { inputDiff } from "../dynamic/diff";
-import { validateVolumeName } from "../placement";
 import { ClusterAccess } from "../volume/cluster-access";
 import { volumeDeleteArgs, volumeStartArgs, volumeStopArgs } from "../volume/commands";
 import { findVolume, gluster, isMissingVolume } from "../volume/gluster-volume";
 import { cloneBricksRemoveArgs, snapshotCloneArgs } from "./commands";
+import { validateCloneInputs } from "./validation";
 
 // 2: the provider in state names a registry key (1 named a compiled file), rewritten by the update.
 export const CLONE_STATE_VERSION = 2;
@@ -30,7 +30,7 @@ export interface CloneOutputs extends CloneInputs {
 }
 
 export async function check(_olds: CloneInputs, news: CloneInputs): Promise<pulumi.dynamic.CheckResult<CloneInputs>> {
-    return { inputs: news, failures: typeof news.volumeName === "string" ? validateVolumeName(news.volumeName, "name") : [] };
+    return { inputs: news, failures: validateCloneInputs(news as unknown as Record<string, unknown>) };
 }
 
 export async function diff(_id: string, olds: CloneOutputs, news: CloneInputs): Promise<pulumi.dynamic.DiffResult> {

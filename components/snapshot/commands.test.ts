@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { LogicalVolume } from "../remote";
-import { cloneBricksRemoveArgs, snapshotActivateArgs, snapshotCloneArgs, snapshotCreateArgs, snapshotDeleteArgs, snapshotRoomProblems } from "./commands";
+import { cloneBricksRemoveArgs, snapshotActivateArgs, snapshotCloneArgs, snapshotCreateArgs, snapshotDeleteArgs, snapshotInfoArgs, snapshotRoomProblems } from "./commands";
 
 const GiB = 1024 ** 3;
 const brick = { node: "n1", host: "10.0.0.1", path: "/var/lib/heketi/mounts/vg_1/brick_ab/brick", vgName: "vg_1", id: "ab" };
@@ -15,10 +15,11 @@ function lvs(brickUsedPercent: number, poolBytes: number, poolUsedPercent: numbe
 
 describe("snapshot commands", () => {
     it("builds gluster's snapshot commands", () => {
-        assert.deepEqual(snapshotCreateArgs("s1", "web"), ["gluster", "--mode=script", "--xml", "snapshot", "create", "s1", "web", "no-timestamp"]);
-        assert.deepEqual(snapshotActivateArgs("s1"), ["gluster", "--mode=script", "--xml", "snapshot", "activate", "s1"]);
-        assert.deepEqual(snapshotDeleteArgs("s1"), ["gluster", "--mode=script", "--xml", "snapshot", "delete", "s1"]);
-        assert.deepEqual(snapshotCloneArgs("restored", "s1"), ["gluster", "--mode=script", "--xml", "snapshot", "clone", "restored", "s1"]);
+        assert.deepEqual(snapshotCreateArgs("s1", "web"), ["gluster", "--mode=script", "--xml", "--", "snapshot", "create", "s1", "web", "no-timestamp"]);
+        assert.deepEqual(snapshotActivateArgs("s1"), ["gluster", "--mode=script", "--xml", "--", "snapshot", "activate", "s1"]);
+        assert.deepEqual(snapshotDeleteArgs("s1"), ["gluster", "--mode=script", "--xml", "--", "snapshot", "delete", "s1"]);
+        assert.deepEqual(snapshotCloneArgs("restored", "s1"), ["gluster", "--mode=script", "--xml", "--", "snapshot", "clone", "restored", "s1"]);
+        assert.deepEqual(snapshotInfoArgs("s1"), ["gluster", "--mode=script", "--xml", "--", "snapshot", "info", "s1"]);
     });
 
     it("lets a snapshot through when each pool can absorb a rewrite of its brick's data", () => {

@@ -3,11 +3,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterTopology } from "../cluster";
 import { inputDiff } from "../dynamic/diff";
-import { validateVolumeName } from "../placement";
 import { GlusterError } from "../remote";
 import { ClusterAccess } from "../volume/cluster-access";
 import { gluster } from "../volume/gluster-volume";
 import { snapshotActivateArgs, snapshotCreateArgs, snapshotDeleteArgs, snapshotInfoArgs, snapshotRoomProblems, type SnapshotBrick } from "./commands";
+import { validateSnapshotInputs } from "./validation";
 
 // 2: the provider in state names a registry key (1 named a compiled file), rewritten by the update.
 export const SNAPSHOT_STATE_VERSION = 2;
@@ -24,7 +24,7 @@ export interface SnapshotOutputs extends SnapshotInputs {
 }
 
 export async function check(_olds: SnapshotInputs, news: SnapshotInputs): Promise<pulumi.dynamic.CheckResult<SnapshotInputs>> {
-    return { inputs: news, failures: typeof news.snapshotName === "string" ? validateVolumeName(news.snapshotName, "name") : [] };
+    return { inputs: news, failures: validateSnapshotInputs(news as unknown as Record<string, unknown>) };
 }
 
 export async function diff(_id: string, olds: SnapshotOutputs, news: SnapshotInputs): Promise<pulumi.dynamic.DiffResult> {

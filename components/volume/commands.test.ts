@@ -15,10 +15,17 @@ import {
     lvremoveArgs,
     mkfsArgs,
     mountArgs,
+    rebalanceStartArgs,
     replaceBrickArgs,
     thinPoolRemoveArgs,
     volumeCreateArgs,
+    volumeDeleteArgs,
     volumeHealArgs,
+    volumeResetArgs,
+    volumeSetArgs,
+    volumeStartArgs,
+    volumeStartForceArgs,
+    volumeStatusArgs,
     volumeStopArgs,
 } from "./commands";
 
@@ -35,9 +42,9 @@ describe("volume commands", () => {
     it("replaces a brick and asks for heal in gluster's exact forms", () => {
         assert.equal(
             commandLine(replaceBrickArgs("web", "10.77.0.11:/var/lib/heketi/mounts/vg_a/brick_1/brick", "10.77.0.11:/var/lib/heketi/mounts/vg_b/brick_1/brick")),
-            "gluster --mode=script --xml volume replace-brick web 10.77.0.11:/var/lib/heketi/mounts/vg_a/brick_1/brick 10.77.0.11:/var/lib/heketi/mounts/vg_b/brick_1/brick commit force",
+            "gluster --mode=script --xml -- volume replace-brick web 10.77.0.11:/var/lib/heketi/mounts/vg_a/brick_1/brick 10.77.0.11:/var/lib/heketi/mounts/vg_b/brick_1/brick commit force",
         );
-        assert.equal(commandLine(volumeHealArgs("web")), "gluster --mode=script --xml volume heal web");
+        assert.equal(commandLine(volumeHealArgs("web")), "gluster --mode=script --xml -- volume heal web");
     });
 
     it("names paths in heketi's layout", () => {
@@ -73,18 +80,43 @@ describe("volume commands", () => {
 
     it("builds gluster volume commands for every durability", () => {
         const bricks = ["h1:/b1", "h2:/b2", "h3:/b3"];
-        assert.equal(commandLine(volumeCreateArgs("web", { type: "replicate", replica: 3 }, bricks)), "gluster --mode=script --xml volume create web replica 3 h1:/b1 h2:/b2 h3:/b3");
+        assert.equal(commandLine(volumeCreateArgs("web", { type: "replicate", replica: 3 }, bricks)), "gluster --mode=script --xml -- volume create web replica 3 h1:/b1 h2:/b2 h3:/b3");
         assert.equal(
             commandLine(volumeCreateArgs("web", { type: "replicate", replica: 3, arbiter: true }, bricks)),
-            "gluster --mode=script --xml volume create web replica 3 arbiter 1 h1:/b1 h2:/b2 h3:/b3",
+            "gluster --mode=script --xml -- volume create web replica 3 arbiter 1 h1:/b1 h2:/b2 h3:/b3",
         );
         assert.equal(
             commandLine(volumeCreateArgs("web", { type: "disperse", data: 2, redundancy: 1 }, bricks)),
-            "gluster --mode=script --xml volume create web disperse-data 2 redundancy 1 h1:/b1 h2:/b2 h3:/b3",
+            "gluster --mode=script --xml -- volume create web disperse-data 2 redundancy 1 h1:/b1 h2:/b2 h3:/b3",
         );
-        assert.equal(commandLine(volumeCreateArgs("web", { type: "none" }, ["h1:/b1"])), "gluster --mode=script --xml volume create web h1:/b1");
-        assert.equal(commandLine(addBrickArgs("web", { type: "replicate", replica: 3 }, bricks)), "gluster --mode=script --xml volume add-brick web replica 3 h1:/b1 h2:/b2 h3:/b3");
-        assert.equal(commandLine(addBrickArgs("web", { type: "disperse", data: 2, redundancy: 1 }, bricks)), "gluster --mode=script --xml volume add-brick web h1:/b1 h2:/b2 h3:/b3");
-        assert.equal(commandLine(volumeStopArgs("web")), "gluster --mode=script --xml volume stop web force");
+        assert.equal(commandLine(volumeCreateArgs("web", { type: "none" }, ["h1:/b1"])), "gluster --mode=script --xml -- volume create web h1:/b1");
+        assert.equal(commandLine(addBrickArgs("web", { type: "replicate", replica: 3 }, bricks)), "gluster --mode=script --xml -- volume add-brick web replica 3 h1:/b1 h2:/b2 h3:/b3");
+        assert.equal(commandLine(addBrickArgs("web", { type: "disperse", data: 2, redundancy: 1 }, bricks)), "gluster --mode=script --xml -- volume add-brick web h1:/b1 h2:/b2 h3:/b3");
+        assert.equal(commandLine(volumeStopArgs("web")), "gluster --mode=script --xml -- volume stop web force");
+    });
+
+    it("puts every gluster command's words, names and values included, after '--'", () => {
+        const cases: Array<[string[], string[]]> = [
+            [volumeSetArgs("web", "diagnostics.client-log-level", "--log-file=/tmp/z"), ["volume", "set", "web", "diagnostics.client-log-level", "--log-file=/tmp/z"]],
+            [volumeResetArgs("web", "performance.cache-size"), ["volume", "reset", "web", "performance.cache-size"]],
+            [volumeStartArgs("web"), ["volume", "start", "web"]],
+            [volumeStartForceArgs("web"), ["volume", "start", "web", "force"]],
+            [volumeStopArgs("web"), ["volume", "stop", "web", "force"]],
+            [volumeDeleteArgs("web"), ["volume", "delete", "web"]],
+            [volumeStatusArgs("web"), ["volume", "status", "web"]],
+            [rebalanceStartArgs("web"), ["volume", "rebalance", "web", "start"]],
+            [volumeHealArgs("web"), ["volume", "heal", "web"]],
+            [replaceBrickArgs("web", "h1:/a", "h1:/b"), ["volume", "replace-brick", "web", "h1:/a", "h1:/b", "commit", "force"]],
+            [volumeCreateArgs("web", { type: "none" }, ["h1:/b1"]), ["volume", "create", "web", "h1:/b1"]],
+            [addBrickArgs("web", { type: "none" }, ["h1:/b2"]), ["volume", "add-brick", "web", "h1:/b2"]],
+        ];
+        for (const [argv, words] of cases) {
+            assert.deepEqual(argv, ["gluster", "--mode=script", "--xml", "--", ...words]);
+        }
+    });
+
+    it("refuses an fstab field with a blank before any command is built", () => {
+        assert.throws(() => fstabLine({ ...brick, vgName: "vg 1" }), /^Error: fstab spec "\/dev\/mapper\/vg 1-brick_0123456789abcdef0123456789abcdef": contains a blank, line break, backslash or NUL; use a value without them$/);
+        assert.throws(() => fstabAddArgs({ ...brick, vgName: "vg\n1" }), /^Error: fstab spec /);
     });
 });

@@ -2,7 +2,7 @@
 // here and by heketi look the same on the hosts (and heketi's can be adopted later). Pure: no I/O.
 
 import { createHash } from "node:crypto";
-import { fstabAddLineArgs, fstabRemoveMountArgs, glusterArgs } from "../remote";
+import { fstabAddLineArgs, fstabEntryLine, fstabRemoveMountArgs, glusterArgs } from "../remote";
 import { toKiB } from "../sizes";
 import type { Durability } from "../placement";
 
@@ -32,7 +32,7 @@ export const brickMount = (brick: BrickLocation): string => `${vgMountDir(brick.
 export const brickPath = (brick: BrickLocation): string => `${brickMount(brick)}/brick`;
 
 export function fstabLine(brick: BrickLocation): string {
-    return `${brickDevice(brick)} ${brickMount(brick)} xfs ${BRICK_MOUNT_OPTIONS} 1 2`;
+    return fstabEntryLine({ spec: brickDevice(brick), file: brickMount(brick), vfstype: "xfs", mntops: BRICK_MOUNT_OPTIONS, freq: 1, passno: 2 });
 }
 
 export interface BrickSpec extends BrickLocation {

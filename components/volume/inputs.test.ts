@@ -28,7 +28,8 @@ describe("volume inputs", () => {
         assert.match(failuresOf({ volumeName: "my vol" })[0], /^name: 'my vol' may only contain/);
         assert.match(failuresOf({ snapshotFactor: 0 })[0], /^snapshotFactor: 0 is out of range/);
         assert.match(failuresOf({ gid: 1.5 })[0], /^gid: 1.5 is not a group id/);
-        assert.match(failuresOf({ options: { "performance.cache-size": 32 } })[0], /^options\.performance\.cache-size: must be a string/);
+        assert.match(failuresOf({ options: { "performance.cache-size": 32 } })[0], /^options\["performance\.cache-size"\]: 32 is not an option value/);
+        assert.match(failuresOf({ options: { "diagnostics.brick-log-level": "--log-file=/tmp/x" } })[0], /^options\["diagnostics\.brick-log-level"\]: /);
         assert.match(failuresOf({ topology: { nodes: [] } })[0], /^cluster: expected a cluster topology/);
     });
 

@@ -9,6 +9,7 @@ import {
     validateDurability,
     validateSnapshotFactor,
     validateVolumeName,
+    validateVolumeOptions,
     XFS_MIN_BYTES,
     type Durability,
     type PlacementLimits,
@@ -103,7 +104,7 @@ export function checkInputs(olds: Partial<VolumeInputs> | undefined, news: Recor
         failures.push({ property: "gid", reason: `${String(news.gid)} is not a group id (a whole number from 0 to 4294967294)` });
     }
     if (known(news.options)) {
-        failures.push(...checkOptions(news.options));
+        failures.push(...validateVolumeOptions(news.options));
     }
     failures.push(...validateOptionalBoolean(news.adopt, "adopt"), ...validateOptionalBoolean(news.allowDataLoss, "allowDataLoss"));
     if (known(news.topology)) {
@@ -135,21 +136,6 @@ function checkSize(size: unknown, durability: Durability | undefined, olds: Part
         }
     }
     return [];
-}
-
-function checkOptions(options: unknown): ValidationFailure[] {
-    if (typeof options !== "object" || options === null || Array.isArray(options)) {
-        return [{ property: "options", reason: "expected an object of gluster option names to string values, e.g. { 'performance.cache-size': '32MB' }" }];
-    }
-    const failures: ValidationFailure[] = [];
-    for (const [name, value] of Object.entries(options)) {
-        if (!/^[a-z0-9][a-z0-9._-]*$/i.test(name)) {
-            failures.push({ property: `options.${name}`, reason: "is not a gluster option name (like 'performance.cache-size')" });
-        } else if (typeof value !== "string" && value !== UNKNOWN) {
-            failures.push({ property: `options.${name}`, reason: `must be a string, got ${typeof value}; write e.g. '${String(value)}'` });
-        }
-    }
-    return failures;
 }
 
 /** Shape checks only: which nodes are reachable is for create to find out. Never echoes values (keys are secret). */

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { closeAll, GlusterCluster, GlusterVolume, type VolumeBrick } from "../../components";
-import { glusterArgs, parsePoolList } from "../../components/remote";
+import { glusterArgs, glusterCommand, parsePoolList } from "../../components/remote";
 import { pvcreateArgs, vgcreateArgs } from "../../components/device";
 import { brickMount, brickPath, fstabAddArgs, lvcreateArgs, mkfsArgs, mountArgs, volumeCreateArgs, volumeStartArgs } from "../../components/volume";
 import { EngineOperationError, EngineStack } from "../engine/automation";
@@ -38,7 +38,7 @@ describe("cluster: taking over what heketi made", function () {
         const [n1] = hosts;
         // What heketi leaves: a pool, one VG per device named vg_<32 hex>, bricks in its layout.
         for (const node of lab.nodes.slice(1)) {
-            await n1.run(glusterArgs("--timeout=600", "peer", "probe", node.host));
+            await n1.run(glusterCommand(["peer", "probe", node.host], { timeoutSeconds: 600 }));
         }
         const bricks = lab.nodes.map((node) => ({ id: hex(16), vgName: `vg_${hex(16)}`, sizeBytes: 1024 ** 3, poolBytes: 1024 ** 3, poolMetadataBytes: 8 * 1024 ** 2, node, host: hosts[lab.nodes.indexOf(node)] }));
         await Promise.all(

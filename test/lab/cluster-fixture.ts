@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { GlusterCluster, type ClusterTopology } from "../../components/cluster";
 import { BRICK_MOUNT_ROOT } from "../../components/device";
 import { SNAPSHOT_MOUNT_ROOT } from "../../components/snapshot";
-import { glusterArgs, healComplete, healInfoArgs, lvsArgs, parseHealInfo, parseLvs, parseVgs, type SshExecutor, vgsArgs } from "../../components/remote";
+import { glusterArgs, glusterCommand, healComplete, healInfoArgs, lvsArgs, parseHealInfo, parseLvs, parseVgs, type SshExecutor, vgsArgs } from "../../components/remote";
 import { EngineStack } from "../engine/automation";
 import { labClusterArgs, labExecutor, type Lab } from "./lab";
 
@@ -96,7 +96,7 @@ export async function wipeCluster(lab: Lab): Promise<void> {
         }),
     );
     for (const node of lab.nodes.slice(1)) {
-        await n1.tryRun(glusterArgs("--timeout=600", "peer", "detach", node.host, "force"));
+        await n1.tryRun(glusterCommand(["peer", "detach", node.host, "force"], { timeoutSeconds: 600 }));
     }
 }
 

@@ -48,11 +48,11 @@ export function labStackConfig(lab: Lab): Record<string, string> {
 }
 
 /**
- * The lab's nodes with their host keys and first device, and the key's path: the config of the
- * test projects (the package's consumers, test/stacks/volumes).
+ * The lab's nodes with their host keys and devices, and the key's path: the config of the test
+ * projects (the package's consumers, test/stacks/volumes).
  */
 export function labNodesConfig(lab: Lab): Record<string, string> {
-    const nodes = lab.nodes.map(({ name, host, zone, hostKey, devices }) => ({ name, host, zone, hostKey, device: devices[0] }));
+    const nodes = lab.nodes.map(({ name, host, zone, hostKey, devices }) => ({ name, host, zone, hostKey, devices }));
     return { nodes: JSON.stringify(nodes), privateKeyPath: lab.nodes[0].privateKeyPath };
 }
 

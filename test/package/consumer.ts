@@ -40,8 +40,8 @@ export async function packCommit(commit: string, dir: string): Promise<string> {
 export type ProgramLanguage = "typescript" | "javascript";
 
 /**
- * A cluster of the lab's nodes (first device of each) and one replica 3 volume, as a user writes
- * it. Config: `nodes` ({ name, host, zone, hostKey, device }[]) and `privateKeyPath`.
+ * A cluster of the lab's nodes and devices and one replica 3 volume, as a user writes it. Config:
+ * `nodes` ({ name, host, zone, hostKey, devices }[]) and `privateKeyPath`.
  */
 const PROGRAMS: Record<ProgramLanguage, { file: string; text: string }> = {
     typescript: {
@@ -50,7 +50,7 @@ const PROGRAMS: Record<ProgramLanguage, { file: string; text: string }> = {
 import * as pulumi from "@pulumi/pulumi";
 import { GlusterCluster, GlusterVolume, type GlusterClusterNodeArgs } from "pulumi-gluster";
 
-interface NodeConfig { name: string; host: string; zone: number; hostKey: string; device: string }
+interface NodeConfig { name: string; host: string; zone: number; hostKey: string; devices: string[] }
 const config = new pulumi.Config();
 const privateKey = pulumi.secret(readFileSync(config.require("privateKeyPath"), "utf8"));
 const nodes: GlusterClusterNodeArgs[] = config.requireObject<NodeConfig[]>("nodes").map((node) => ({
@@ -59,7 +59,7 @@ const nodes: GlusterClusterNodeArgs[] = config.requireObject<NodeConfig[]>("node
     storageHost: node.host,
     zone: node.zone,
     connection: { user: "root", privateKey, hostKey: node.hostKey },
-    devices: [{ path: node.device }],
+    devices: node.devices.map((path) => ({ path })),
     bootstrap: true,
 }));
 const cluster = new GlusterCluster("store", { nodes });
@@ -83,7 +83,7 @@ const nodes = config.requireObject("nodes").map((node) => ({
     storageHost: node.host,
     zone: node.zone,
     connection: { user: "root", privateKey, hostKey: node.hostKey },
-    devices: [{ path: node.device }],
+    devices: node.devices.map((path) => ({ path })),
     bootstrap: true,
 }));
 const cluster = new GlusterCluster("store", { nodes });

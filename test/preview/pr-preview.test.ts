@@ -98,7 +98,7 @@ describe("pull-request previews: the Markdown summary of two commits of a storag
 
 const EXPECTED_NEW_STACK = `## Pulumi preview of \`pr\` (project \`gluster-volumes\`)
 
-**Plan:** 13 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged
+**Plan:** 16 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged
 
 ### Changes
 
@@ -110,12 +110,15 @@ const EXPECTED_NEW_STACK = `## Pulumi preview of \`pr\` (project \`gluster-volum
 | create | GlusterNode | \`store-n1\` |
 | create | GlusterBootstrap | \`store-n1-bootstrap\` |
 | create | GlusterDevice | \`store-n1-ubdb\` |
+| create | GlusterDevice | \`store-n1-ubdc\` |
 | create | GlusterNode | \`store-n2\` |
 | create | GlusterBootstrap | \`store-n2-bootstrap\` |
 | create | GlusterDevice | \`store-n2-ubdb\` |
+| create | GlusterDevice | \`store-n2-ubdc\` |
 | create | GlusterNode | \`store-n3\` |
 | create | GlusterBootstrap | \`store-n3-bootstrap\` |
 | create | GlusterDevice | \`store-n3-ubdb\` |
+| create | GlusterDevice | \`store-n3-ubdc\` |
 | create | GlusterVolume | \`web\` |
 
 ### Volumes
@@ -134,7 +137,7 @@ const EXPECTED_SECOND_COMMIT = `## Pulumi preview of \`pr\` (project \`gluster-v
 > **Data at risk:** these changes destroy stored data.
 > - **replace** GlusterVolume \`logs\`: volume \`logs\` → \`logs_v2\` (replace keys: \`volumeName\`)
 
-**Plan:** 1 to create, 1 to update, 1 to replace, 0 to delete, 11 unchanged
+**Plan:** 1 to create, 1 to update, 1 to replace, 0 to delete, 14 unchanged
 
 ### Changes
 
@@ -166,7 +169,7 @@ const EXPECTED_REFUSED_RENAME = `## Pulumi preview of \`pr\` (project \`gluster-
 > [!WARNING]
 > **The preview failed** (see the errors under Diagnostics); the plan below is incomplete.
 
-**Plan:** 1 to create, 1 to update, 0 to replace, 0 to delete, 11 unchanged
+**Plan:** 1 to create, 1 to update, 0 to replace, 0 to delete, 14 unchanged
 
 ### Changes
 

@@ -1,6 +1,6 @@
 // A storage stack whose volumes come from config, so that a test or the bench can change them
 // between runs as commits of a real project would. Config: `nodes` ({ name, host, zone, hostKey,
-// device }[]), `privateKeyPath`, `volumes` ({ resource, name?, size, allowDataLoss? }[], replica 3).
+// devices }[]), `privateKeyPath`, `volumes` ({ resource, name?, size, allowDataLoss? }[], replica 3).
 import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { GlusterCluster, GlusterVolume } from "pulumi-gluster";
@@ -10,7 +10,7 @@ interface NodeConfig {
     host: string;
     zone: number;
     hostKey: string;
-    device: string;
+    devices: string[];
 }
 
 interface VolumeConfig {
@@ -29,7 +29,7 @@ const cluster = new GlusterCluster("store", {
         storageHost: node.host,
         zone: node.zone,
         connection: { user: "root", privateKey, hostKey: node.hostKey },
-        devices: [{ path: node.device }],
+        devices: node.devices.map((path) => ({ path })),
         bootstrap: true,
     })),
 });
