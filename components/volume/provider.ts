@@ -7,7 +7,9 @@ import type { ClusterNode, ClusterTopology } from "../cluster";
 import { placeBricks, placeReplacements, type ExistingBrick, type PlacedBrick } from "../placement";
 import {
     FSTAB_SYNC_ARGS,
+    glusterArgs,
     healInfoArgs,
+    parsePoolList,
     parseHealInfo,
     parseVolumeStatus,
     SshConnectionError,
@@ -42,6 +44,7 @@ import { describeCause, StepError } from "./errors";
 import { bricksToMove, moveBlocker, positioned, unmovableReason, type BrickMove } from "./evacuation";
 import { findVolume, gluster, isMissingVolume } from "./gluster-volume";
 import { brickSets, volumeBricks, volumeOutputs } from "./layout";
+import { missingVolumeVerdict, type MissingVolumeWitness } from "./missing";
 import {
     changedInputs,
     checkInputs,
@@ -165,8 +168,13 @@ export async function read(id: string, props: VolumeOutputs): Promise<pulumi.dyn
     const peer = await cluster.anyPeer(props.bricks.map((brick) => brick.node));
     const info = await findVolume(peer, props.volumeName);
     if (info === undefined) {
-        // Kept in state, so destroy (or the replacement the next up plans) still removes the bricks.
-        void pulumi.log.warn(`volume '${props.volumeName}' no longer exists on the cluster (seen from ${peer.label}); its bricks are still tracked`);
+        // One node's word is not enough: a node with a wiped glusterd state also has no such volume.
+        const verdict = missingVolumeVerdict(props.volumeName, await missingVolumeWitnesses(cluster, props));
+        if (verdict !== "missing") {
+            throw new Error(verdict);
+        }
+        // Kept in state, so destroy still removes the bricks; recreating over them needs allowDataLoss.
+        void pulumi.log.warn(`volume '${props.volumeName}' no longer exists on the cluster (no brick node lists it); its bricks are still tracked`);
         const missingBricks = props.bricks.map((brick) => glusterBrickName(brick.host, brick.path));
         return { id, props: { ...props, status: VOLUME_MISSING, missingBricks, stateVersion: VOLUME_STATE_VERSION } };
     }
@@ -184,6 +192,27 @@ export async function read(id: string, props: VolumeOutputs): Promise<pulumi.dyn
         void pulumi.log.warn(`volume '${props.volumeName}': brick filesystems not mounted: ${unmountedBricks.join(", ")}; 'pulumi up' mounts them again`);
     }
     return { id, props: { ...props, bricks, options, status: info.status, missingBricks, unmountedBricks, stateVersion: VOLUME_STATE_VERSION } };
+}
+
+/** Every brick node's answer about the volume and its pool, for missingVolumeVerdict. */
+async function missingVolumeWitnesses(cluster: ClusterAccess, props: VolumeOutputs): Promise<MissingVolumeWitness[]> {
+    const nodes = [...new Map(props.bricks.map((brick) => [brick.node, brick.host])).entries()];
+    return Promise.all(
+        nodes.map(async ([node, storageHost]): Promise<MissingVolumeWitness> => {
+            const host = cluster.host(node);
+            try {
+                const hasVolume = (await findVolume(host, props.volumeName)) !== undefined;
+                const peers = parsePoolList(await gluster(host, glusterArgs("pool", "list")));
+                const connectedPeers = peers.filter((peer) => peer.connected && peer.hostname !== "localhost").flatMap((peer) => [peer.hostname, ...peer.hostnames]);
+                return { label: host.label, storageHost, hasVolume, connectedPeers };
+            } catch (error) {
+                if (!(error instanceof SshConnectionError)) {
+                    throw error;
+                }
+                return { label: host.label, storageHost, unreachable: describeCause(error) };
+            }
+        }),
+    );
 }
 
 export async function update(_id: string, olds: VolumeOutputs, news: VolumeInputs): Promise<pulumi.dynamic.UpdateResult<VolumeOutputs>> {

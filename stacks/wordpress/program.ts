@@ -27,13 +27,13 @@ export interface WordpressOutputs {
 const MYSQL_IMAGE = "mysql:8.0";
 const WORDPRESS_IMAGE = "wordpress:6-apache";
 
-export function wordpressProgram(args: WordpressArgs, provider?: k8s.Provider): WordpressOutputs {
-    const opts = { provider };
+/** The app's objects, made with the default Kubernetes provider (the stack's kubernetes:* config). */
+export function wordpressProgram(args: WordpressArgs): WordpressOutputs {
     // Without a kubelet and scheduler (as in this project's test API server) nothing rolls out.
     const annotations = args.awaitRollout === false ? { "pulumi.com/skipAwait": "true" } : undefined;
-    const namespace = new k8s.core.v1.Namespace("wordpress", { metadata: { name: args.namespace } }, opts);
+    const namespace = new k8s.core.v1.Namespace("wordpress", { metadata: { name: args.namespace } });
     const ns = namespace.metadata.name;
-    const inNamespace = { ...opts, dependsOn: [namespace] };
+    const inNamespace = { dependsOn: [namespace] };
 
     const claims = Object.fromEntries(
         (["mysql", "wordpress"] as const).map((app) => [
