@@ -20,7 +20,7 @@ export {
     type GlusterWorkerArgs,
 } from "./kubernetes/persistent-volume";
 export { GlusterHostMount, GLUSTER_HOST_MOUNT_TYPE, type GlusterHostMountArgs } from "./kubernetes/host-mount";
-export type { AccessMode, PersistentVolumeMode, ReclaimPolicy, VolumeSource } from "./kubernetes/manifests";
+export { kubernetesNameCollisions, type AccessMode, type PersistentVolumeMode, type ReclaimPolicy, type VolumeSource } from "./kubernetes/manifests";
 
 // Errors a program or its provider calls may raise.
 export { PlacementError, type PlacementFailureReason } from "./placement/errors";

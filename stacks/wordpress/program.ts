@@ -2,7 +2,7 @@
 // a gluster volume through a pre-bound claim, with a Service in front of each.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GlusterPersistentVolume, type GlusterPersistentVolumeArgs, type GlusterVolume, type VolumeSource } from "pulumi-gluster";
+import { GlusterPersistentVolume, kubernetesNameCollisions, type GlusterPersistentVolumeArgs, type GlusterVolume, type VolumeSource } from "pulumi-gluster";
 
 export interface WordpressArgs {
     /** Namespace for everything; created by the program. */
@@ -31,10 +31,18 @@ const WORDPRESS_IMAGE = "wordpress:6-apache";
 export function wordpressProgram(args: WordpressArgs): WordpressOutputs {
     // Without a kubelet and scheduler (as in this project's test API server) nothing rolls out.
     const annotations = args.awaitRollout === false ? { "pulumi.com/skipAwait": "true" } : undefined;
-    const namespace = new k8s.core.v1.Namespace("wordpress", { metadata: { name: args.namespace } });
+    // Both PVs are cluster-wide objects named after their volumes: two names that become one stop the preview.
+    const volumeNames = (["mysql", "wordpress"] as const).map((app) => pulumi.output(args.volumes[app]).apply((volume) => pulumi.output(volume.volumeName)));
+    const namespaceName = pulumi.all(volumeNames).apply((names) => {
+        const [collision] = kubernetesNameCollisions(names, "volumes");
+        if (collision !== undefined) {
+            throw new Error(`wordpress: the mysql and wordpress volumes must differ in Kubernetes: ${collision.reason}`);
+        }
+        return args.namespace;
+    });
+    const namespace = new k8s.core.v1.Namespace("wordpress", { metadata: { name: namespaceName } });
     const ns = namespace.metadata.name;
     const inNamespace = { dependsOn: [namespace] };
-
     const claims = Object.fromEntries(
         (["mysql", "wordpress"] as const).map((app) => [
             app,
