@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import * as auto from "@pulumi/pulumi/automation";
-import { inlineStack, projectStack, type EngineWorkspace } from "./engine";
+import { inlineStack, projectStack, type EngineWorkspace, type StackStateArgs } from "./engine";
 
 export { repoRoot } from "./engine";
 
@@ -152,7 +152,7 @@ export class EngineStack {
 
     private static async open(
         options: EngineStackOptions,
-        workspace: (state: { stackName: string; stateDir: string; passphrase: string }) => Promise<EngineWorkspace>,
+        workspace: (state: StackStateArgs) => Promise<EngineWorkspace>,
     ): Promise<EngineStack> {
         const shared = options.sameBackendAs;
         const tempDir = shared?.tempDir ?? (await mkdtemp(path.join(tmpdir(), "pulumi-gluster-engine-")));
