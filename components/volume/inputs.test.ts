@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { GiB, MiB } from "../sizes";
-import { changedInputs, checkInputs, dataLossRefusal, optionChanges, placementLimits, requiresReplacement, UNKNOWN, type VolumeInputs, type VolumeOutputs } from "./inputs";
+import { changedInputs, checkInputs, dataLossRefusal, missingVolumeRefusal, optionChanges, placementLimits, requiresReplacement, UNKNOWN, type VolumeInputs, type VolumeOutputs } from "./inputs";
 import { defaultVolumeName } from "./volume";
 
 const topology = {
@@ -83,7 +83,7 @@ describe("volume inputs", () => {
             `volume 'web': durability changed from replicate 3 to disperse 2+1, which gluster cannot convert in place, so the volume would be replaced and its bricks (n1:${brick.path}) with their data deleted first; keep durability replicate 3 (copy the data to a new volume of the new layout instead), ${optIn}`,
         );
         assert.equal(
-            dataLossRefusal({ ...olds, status: "Missing" }, valid, ["status"]),
+            missingVolumeRefusal({ ...olds, status: "Missing" }),
             `volume 'web': refresh found no gluster volume of that name, but its bricks (n1:${brick.path}) may still hold its data, and recreating it would delete them; to keep the data, create the gluster volume again over those bricks (gluster volume create web … force, then pulumi refresh), ${optIn}`,
         );
         assert.equal(dataLossRefusal(olds, { ...valid, volumeName: "web2", allowDataLoss: true }, ["volumeName"]), undefined);

@@ -174,30 +174,37 @@ export function requiresReplacement(olds: Partial<VolumeInputs>, news: Record<st
 }
 
 /**
- * Why the planned replacement may not run: it deletes the volume's bricks and the data on them
- * before an empty volume takes its place. Undefined when nothing is replaced or the user allowed it.
+ * Why the planned replacement (a new name or durability) may not run: it deletes the volume's
+ * bricks and the data on them before an empty volume takes its place. Undefined when nothing is
+ * replaced or the user allowed it.
  */
 export function dataLossRefusal(olds: VolumeOutputs, news: VolumeInputs, replaces: readonly string[]): string | undefined {
     if (replaces.length === 0 || news.allowDataLoss === true) {
         return undefined;
     }
-    const bricks = olds.bricks.map((brick) => `${brick.node}:${brick.path}`).join(", ") || "none recorded";
-    const optIn = "or set allowDataLoss: true on this volume to delete them and make an empty volume";
     const volume = `volume '${olds.volumeName}'`;
     if (replaces.includes("volumeName")) {
-        return `${volume}: its name changed to '${news.volumeName}', which replaces the volume: its bricks (${bricks}) and the data on them would be deleted first; keep name '${olds.volumeName}', ${optIn}`;
-    }
-    if (replaces.includes("durability")) {
-        return (
-            `${volume}: durability changed from ${describeDurability(olds.durability)} to ${describeDurability(news.durability)}, which gluster cannot convert in place, ` +
-            `so the volume would be replaced and its bricks (${bricks}) with their data deleted first; keep durability ${describeDurability(olds.durability)} ` +
-            `(copy the data to a new volume of the new layout instead), ${optIn}`
-        );
+        return `${volume}: its name changed to '${news.volumeName}', which replaces the volume: its bricks (${brickList(olds)}) and the data on them would be deleted first; keep name '${olds.volumeName}', ${DATA_LOSS_OPT_IN}`;
     }
     return (
-        `${volume}: refresh found no gluster volume of that name, but its bricks (${bricks}) may still hold its data, and recreating it would delete them; ` +
-        `to keep the data, create the gluster volume again over those bricks (gluster volume create ${olds.volumeName} … force, then pulumi refresh), ${optIn}`
+        `${volume}: durability changed from ${describeDurability(olds.durability)} to ${describeDurability(news.durability)}, which gluster cannot convert in place, ` +
+        `so the volume would be replaced and its bricks (${brickList(olds)}) with their data deleted first; keep durability ${describeDurability(olds.durability)} ` +
+        `(copy the data to a new volume of the new layout instead), ${DATA_LOSS_OPT_IN}`
     );
+}
+
+/** Why an update may not make a volume that refresh found missing again over its old bricks. */
+export function missingVolumeRefusal(olds: VolumeOutputs): string {
+    return (
+        `volume '${olds.volumeName}': refresh found no gluster volume of that name, but its bricks (${brickList(olds)}) may still hold its data, and recreating it would delete them; ` +
+        `to keep the data, create the gluster volume again over those bricks (gluster volume create ${olds.volumeName} … force, then pulumi refresh), ${DATA_LOSS_OPT_IN}`
+    );
+}
+
+const DATA_LOSS_OPT_IN = "or set allowDataLoss: true on this volume to delete them and make an empty volume";
+
+function brickList(olds: VolumeOutputs): string {
+    return olds.bricks.map((brick) => `${brick.node}:${brick.path}`).join(", ") || "none recorded";
 }
 
 /** Inputs whose change the provider applies: replaced, updated in place, or nothing to do. */

@@ -49,6 +49,7 @@ import {
     changedInputs,
     checkInputs,
     dataLossRefusal,
+    missingVolumeRefusal,
     needsRemount,
     needsStart,
     optionChanges,
@@ -69,11 +70,19 @@ export async function check(olds: Partial<VolumeInputs>, news: VolumeInputs): Pr
 
 export async function diff(_id: string, olds: VolumeOutputs, news: VolumeInputs): Promise<pulumi.dynamic.DiffResult> {
     const changed = changedInputs(olds, news);
-    // A volume deleted by hand comes back as a new one (its old bricks removed first).
-    const replaces = [...requiresReplacement(olds, news as unknown as Record<string, unknown>), ...(olds.status === VOLUME_MISSING ? ["status"] : [])];
+    // A volume deleted by hand comes back as a new one (its old bricks removed first) only with allowDataLoss.
+    const replaces = requiresReplacement(olds, news as unknown as Record<string, unknown>);
     const refusal = dataLossRefusal(olds, news, replaces);
     if (refusal !== undefined) {
         throw new Error(refusal);
+    }
+    if (olds.status === VOLUME_MISSING) {
+        // Refresh diffs a missing volume too, so the refusal waits for the update (see update).
+        if (news.allowDataLoss === true) {
+            replaces.push("status");
+        } else {
+            void pulumi.log.warn(missingVolumeRefusal(olds));
+        }
     }
     const moves = replaces.length === 0 && isKnownTopology(news.topology) ? bricksToMove(olds.bricks, news.topology) : [];
     if (moves.length > 0) {
@@ -216,6 +225,9 @@ async function missingVolumeWitnesses(cluster: ClusterAccess, props: VolumeOutpu
 }
 
 export async function update(_id: string, olds: VolumeOutputs, news: VolumeInputs): Promise<pulumi.dynamic.UpdateResult<VolumeOutputs>> {
+    if (olds.status === VOLUME_MISSING) {
+        throw new Error(missingVolumeRefusal(olds));
+    }
     const cluster = new ClusterAccess(news.topology, formerNodes(olds.topology, news.topology));
     const name = news.volumeName;
     const peer = await cluster.anyPeer(olds.bricks.map((brick) => brick.node).filter((node) => news.topology.nodes.some((candidate) => candidate.name === node)));

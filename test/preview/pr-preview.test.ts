@@ -85,7 +85,8 @@ describe("pull-request previews: the Markdown summary of two commits of a storag
         const { markdown, exitCode, stderr } = await summary();
         assert.equal(exitCode, 1, `${markdown}\n${stderr}`);
         assert.equal(markdown.slice(0, EXPECTED_REFUSED_RENAME.length), EXPECTED_REFUSED_RENAME);
-        assert.match(markdown.slice(EXPECTED_REFUSED_RENAME.length), REFUSED_RENAME_ERROR);
+        assert.match(markdown, REFUSED_RENAME_ERROR);
+        assert.doesNotMatch(markdown, /Data at risk/, "nothing is planned to be destroyed");
     });
 
     it("destroy leaves the hosts blank", async function () {
@@ -163,34 +164,12 @@ const EXPECTED_SECOND_COMMIT = `## Pulumi preview of \`pr\` (project \`gluster-v
 - durability: replica 3
 - changed: \`size\` (\`1Gi\` → \`2Gi\`)
 `;
-/** Then one error line; its brick paths hold generated ids. */
+/** The head of the summary; the steps listed before the engine stopped at the error vary from run to run. */
 const EXPECTED_REFUSED_RENAME = `## Pulumi preview of \`pr\` (project \`gluster-volumes\`)
 
 > [!WARNING]
 > **The preview failed** (see the errors under Diagnostics); the plan below is incomplete.
-
-**Plan:** 1 to create, 1 to update, 0 to replace, 0 to delete, 14 unchanged
-
-### Changes
-
-| Operation | Type | Name |
-| --- | --- | --- |
-| update | GlusterVolume | \`web\` |
-| create | GlusterVolume | \`media\` |
-
-### Volumes
-
-**\`media\`** (volume \`media\`): create
-- size: \`1Gi\`
-- durability: replica 3
-
-**\`web\`** (volume \`web\`): update
-- size: \`2Gi\`
-- durability: replica 3
-- changed: \`size\` (\`1Gi\` → \`2Gi\`)
-
-### Diagnostics
-
 `;
+/** The summary's last line; its brick paths hold generated ids. */
 const REFUSED_RENAME_ERROR =
-    /^- \*\*error\*\* \(`logs`\): volume 'logs': its name changed to 'logs_v2', which replaces the volume: its bricks \((n\d:\/var\/lib\/heketi\/mounts\/vg_\w+\/brick_\w+\/brick(, )?){3}\) and the data on them would be deleted first; keep name 'logs', or set allowDataLoss: true on this volume to delete them and make an empty volume\n$/;
+    /\n### Diagnostics\n\n- \*\*error\*\* \(`logs`\): volume 'logs': its name changed to 'logs_v2', which replaces the volume: its bricks \((n\d:\/var\/lib\/heketi\/mounts\/vg_\w+\/brick_\w+\/brick(, )?){3}\) and the data on them would be deleted first; keep name 'logs', or set allowDataLoss: true on this volume to delete them and make an empty volume\n$/;

@@ -100,7 +100,7 @@ describe("volume: GlusterVolume on the lab through the real engine", function ()
                     [{ size: "100Mi" }, /property size (value \{[^}]*\} )?has a problem: '100Mi' gives bricks of 100Mi, but XFS needs at least 300Mi/],
                     [{ durability: { type: "replicate", replica: 4 } }, /property durability\.replica (value \{[^}]*\} )?has a problem: 4 is not supported/],
                     [{ name: "bad name" }, /property name (value \{[^}]*\} )?has a problem: 'bad name' may only contain/],
-                    [{ options: { "performance.cache-size": 32 as unknown as string } }, /property options\.performance\.cache-size (value \{[^}]*\} )?has a problem: must be a string/],
+                    [{ options: { "performance.cache-size": 32 as unknown as string } }, /property options\["performance\.cache-size"\] (value \{[^}]*\} )?has a problem: 32 is not an option value/],
                 ] as const) {
                     settings = { ...valid, ...bad } as VolumeSettings;
                     await assert.rejects(engine.preview(), (error: unknown) => {
@@ -234,8 +234,14 @@ describe("volume: GlusterVolume on the lab through the real engine", function ()
             assert.equal(refreshed.summary.resourceChanges?.update, 1, "refresh reports the drift");
             const outputs = await engine.outputs();
             assert.equal(outputs.bricks.value.length, 6, "the bricks are still tracked for clean-up");
-            // Recreating it would delete its bricks, which still hold the data: refused at preview.
-            await assert.rejects(engine.preview(), /volume 'web': refresh found no gluster volume of that name, but its bricks \(n1:\/var\/lib\/heketi\/mounts\/[^)]*\) may still hold its data, .*gluster volume create web … force, then pulumi refresh\), or set allowDataLoss: true/);
+            // Recreating it would delete its bricks, which still hold the data: up refuses and removes nothing.
+            const refusal = /volume 'web': refresh found no gluster volume of that name, but its bricks \(n\d:\/var\/lib\/heketi\/mounts\/[^)]*\) may still hold its data, .*gluster volume create web … force, then pulumi refresh\), or set allowDataLoss: true/;
+            const preview = await engine.preview();
+            assert.match(preview.stdout, refusal, "preview warns");
+            await assert.rejects(engine.up(), refusal);
+            for (const [node, host] of cluster.hosts) {
+                assert.ok((await leftovers(host, cluster.vgNames.get(node)!)).lvs.length > 0, `${node} keeps the volume's bricks`);
+            }
 
             const started = performance.now();
             await engine.destroy();
