@@ -25,7 +25,12 @@ export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION
 netns=$(node -p 'require(process.argv[1]).netns' "$repo/.lab/lab.json")
 nodes=$(node -p 'JSON.stringify(require(process.argv[1]).nodes.map(({ name, host, zone, devices }) => ({ name, host, zone, devices })))' "$repo/.lab/lab.json")
 cd "$project"
-pulumi stack select --create lab --non-interactive >/dev/null
+if ! pulumi stack select lab --non-interactive >/dev/null 2>&1; then
+  # A new backend (lab:down removed the old one with its passphrase): config left from that lab
+  # holds the old lab's encryption salt.
+  rm -f Pulumi.lab.yaml
+  pulumi stack init lab --non-interactive >/dev/null
+fi
 pulumi config set-all --stack lab --plaintext "nodes=$nodes" \
   --plaintext "privateKeyPath=$repo/.lab/ssh/id_ed25519" --plaintext "knownHostsPath=$repo/.lab/ssh/known_hosts"
 
