@@ -1,6 +1,6 @@
 // Input checks for devices, shared by the device resource's `check` and GlusterCluster.
 import type { ValidationFailure } from "../placement/validation";
-import { firstRepeats, isRecord, isUnknownInput, quoteValue } from "../node/validation";
+import { firstRepeats, hasUnnormalizedSegment, isRecord, isUnknownInput, quoteValue } from "../node/validation";
 
 /** An absolute, normalized device path such as "/dev/sdb" or "/dev/disk/by-id/…". */
 export function validateDevicePath(value: unknown, property: string): ValidationFailure[] {
@@ -10,8 +10,7 @@ export function validateDevicePath(value: unknown, property: string): Validation
     if (typeof value !== "string" || value === "") {
         return [{ property, reason: "a block device path is required, e.g. \"/dev/sdb\"" }];
     }
-    const segments = value.split("/").slice(1);
-    if (!value.startsWith("/") || /\s/.test(value) || segments.some((segment) => segment === "" || segment === "." || segment === "..")) {
+    if (!value.startsWith("/") || /\s/.test(value) || hasUnnormalizedSegment(value)) {
         return [{ property, reason: `${quoteValue(value)} is not an absolute, normalized device path, e.g. "/dev/sdb"` }];
     }
     return [];

@@ -2,7 +2,7 @@
 // onto workers: object names (DNS-1123/1035, as the API server checks them) and the host path a
 // volume is mounted at. Pure; failures name the field and the fix.
 import type { ValidationFailure } from "../placement/validation";
-import { isUnknownInput, quoteValue } from "../node/validation";
+import { hasUnnormalizedSegment, isUnknownInput, quoteValue } from "../node/validation";
 
 const MAX_SUBDOMAIN_LENGTH = 253;
 const MAX_LABEL_LENGTH = 63;
@@ -62,7 +62,7 @@ export function validateHostMountPath(value: unknown, property: string): Validat
         return [{ property, reason: `${shown} must be an absolute path; ${EXAMPLE}` }];
     }
     const segments = value === "/" ? [] : value.slice(1).split("/");
-    if (segments.some((segment) => segment === "" || segment === "." || segment === "..")) {
+    if (value !== "/" && hasUnnormalizedSegment(value)) {
         return [{ property, reason: `${shown} must be an absolute path without '.', '..', '//' or a trailing '/'; ${EXAMPLE}` }];
     }
     if (!segments.every((segment) => PATH_SEGMENT.test(segment))) {

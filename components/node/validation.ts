@@ -14,6 +14,14 @@ export function isUnknownInput(value: unknown): boolean {
     return value === ENGINE_UNKNOWN || pulumi.Output.isInstance(value) || value instanceof Promise;
 }
 
+/** True when an absolute path has an empty, "." or ".." segment ("//", a trailing "/", "/a/../b"): not normalized. */
+export function hasUnnormalizedSegment(absolutePath: string): boolean {
+    return absolutePath
+        .slice(1)
+        .split("/")
+        .some((segment) => segment === "" || segment === "." || segment === "..");
+}
+
 /** An optional true/false input (destroyData, adoptVolumeGroup, bootstrap, adopt). */
 export function validateOptionalBoolean(value: unknown, property: string): ValidationFailure[] {
     if (value === undefined || typeof value === "boolean" || isUnknownInput(value)) {
