@@ -79,6 +79,12 @@ const KILL_SCRIPT = [
     "done",
 ].join("\n");
 
+/** A command started by SshExecutor.hold that is ready and holds what it holds until released. */
+export interface HeldCommand {
+    /** Closes the command's stdin and waits (bounded) for it to end. */
+    release(): Promise<void>;
+}
+
 /** A remote command exited with a code its caller did not accept. */
 export class RemoteCommandError extends Error {
     constructor(
@@ -537,6 +543,60 @@ export class SshExecutor {
                 ...(outcome.signal ? { signal: outcome.signal } : {}),
             };
         });
+    }
+
+    /**
+     * Starts argv outside the host's command queue (other commands keep running) and resolves
+     * once it prints `readyLine`: for a process that holds something (a lock) while its stdin
+     * stays open. `release()` closes its stdin and waits for its end. Rejects with the
+     * RemoteCommandError of its exit if it ends before it is ready, or times out after `timeoutMs`.
+     */
+    async hold(argv: readonly string[], readyLine: string, timeoutMs: number): Promise<HeldCommand> {
+        const line = commandLine(argv);
+        this.target.onLog?.(this.redactor.apply(`${this.label}: ${commandClass(argv)} (held)`));
+        const { channel, exit } = await this.connection().openExec(line);
+        const stdout: Buffer[] = [];
+        const stderr: Buffer[] = [];
+        const closed = new Promise<void>((resolve) => channel.once("close", () => resolve()));
+        const ended = async (): Promise<CommandResult> => {
+            await closed;
+            const result = { stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8"), exitCode: exit.code ?? -1 };
+            if (exit.code === null) {
+                throw new SshConnectionError(`${this.label}: connection lost while running ${abbreviate(this.redactor.apply(line), MESSAGE_COMMAND_LIMIT)}`, this.label);
+            }
+            return result;
+        };
+        channel.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+        const ready = new Promise<"ready">((resolve) => {
+            channel.on("data", (chunk: Buffer) => {
+                stdout.push(chunk);
+                if (Buffer.concat(stdout).toString("utf8").split("\n").includes(readyLine)) {
+                    resolve("ready");
+                }
+            });
+        });
+        let timer: NodeJS.Timeout | undefined;
+        const expired = new Promise<"expired">((resolve) => {
+            timer = setTimeout(() => resolve("expired"), timeoutMs);
+        });
+        const first = await Promise.race([ready, closed.then(() => "closed" as const), expired]);
+        clearTimeout(timer);
+        if (first === "ready") {
+            return {
+                release: async () => {
+                    channel.end();
+                    const released = await Promise.race([closed.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), CLOSE_TIMEOUT_MS))]);
+                    if (!released) {
+                        channel.close();
+                    }
+                },
+            };
+        }
+        if (first === "expired") {
+            channel.close();
+            throw new RemoteTimeoutError(`${this.label}: ${abbreviate(this.redactor.apply(line), MESSAGE_COMMAND_LIMIT)} was not ready within ${timeoutMs} ms; it was closed`, this.label, this.redactor.apply(line), timeoutMs, false);
+        }
+        throw this.commandError(argv, await ended(), this.redactor);
     }
 
     /** Closes this host's shared connection; a later command reconnects. */

@@ -8,7 +8,7 @@ describe("LVM report builders", () => {
         assert.equal(commandLine(vgsArgs()), "vgs --reportformat json --units b --nosuffix -o vg_name,vg_size,vg_free,pv_count,lv_count");
         assert.equal(
             commandLine(lvsArgs(["vg_gluster"])),
-            "lvs --reportformat json --units b --nosuffix -o lv_name,vg_name,lv_size,pool_lv,data_percent,thin_count,lv_attr,lv_metadata_size vg_gluster",
+            "lvs --reportformat json --units b --nosuffix -o lv_name,vg_name,lv_size,pool_lv,data_percent,thin_count,lv_attr,lv_metadata_size,lv_tags vg_gluster",
         );
         assert.equal(commandLine(pvsArgs(["/dev/vdb"])), "pvs --reportformat json --units b --nosuffix -o pv_name,vg_name,pv_size,pv_free,dev_size /dev/vdb");
     });
@@ -40,10 +40,10 @@ describe("parseVgs", () => {
 describe("parseLvs", () => {
     it("parses thin pools, thin volumes and plain volumes", () => {
         assert.deepEqual(parseLvs(readFixture("lvs.json")), [
-            { lvName: "brick_gv_arbiter", vgName: "vg_gluster", lvSize: 10737418240, poolLv: "tp_bricks", dataPercent: 0.52, thinCount: null, lvAttr: "Vwi-aotz--", lvMetadataSize: null },
-            { lvName: "brick_gv_rep3", vgName: "vg_gluster", lvSize: 10737418240, poolLv: "tp_bricks", dataPercent: 3.17, thinCount: null, lvAttr: "Vwi-aotz--", lvMetadataSize: null },
-            { lvName: "tp_bricks", vgName: "vg_gluster", lvSize: 96636764160, poolLv: null, dataPercent: 0.41, thinCount: 2, lvAttr: "twi-aotz--", lvMetadataSize: 494927872 },
-            { lvName: "root", vgName: "vg_root", lvSize: 21470642176, poolLv: null, dataPercent: null, thinCount: null, lvAttr: "-wi-ao----", lvMetadataSize: null },
+            { lvName: "brick_gv_arbiter", vgName: "vg_gluster", lvSize: 10737418240, poolLv: "tp_bricks", dataPercent: 0.52, thinCount: null, lvAttr: "Vwi-aotz--", lvMetadataSize: null, tags: [] },
+            { lvName: "brick_gv_rep3", vgName: "vg_gluster", lvSize: 10737418240, poolLv: "tp_bricks", dataPercent: 3.17, thinCount: null, lvAttr: "Vwi-aotz--", lvMetadataSize: null, tags: [] },
+            { lvName: "tp_bricks", vgName: "vg_gluster", lvSize: 96636764160, poolLv: null, dataPercent: 0.41, thinCount: 2, lvAttr: "twi-aotz--", lvMetadataSize: 494927872, tags: ["pulumi_gluster_0123456789abcdef", "other"] },
+            { lvName: "root", vgName: "vg_root", lvSize: 21470642176, poolLv: null, dataPercent: null, thinCount: null, lvAttr: "-wi-ao----", lvMetadataSize: null, tags: [] },
         ]);
     });
 });

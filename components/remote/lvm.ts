@@ -4,7 +4,7 @@
 const REPORT_OPTIONS = ["--reportformat", "json", "--units", "b", "--nosuffix"] as const;
 
 const VG_FIELDS = ["vg_name", "vg_size", "vg_free", "pv_count", "lv_count"] as const;
-const LV_FIELDS = ["lv_name", "vg_name", "lv_size", "pool_lv", "data_percent", "thin_count", "lv_attr", "lv_metadata_size"] as const;
+const LV_FIELDS = ["lv_name", "vg_name", "lv_size", "pool_lv", "data_percent", "thin_count", "lv_attr", "lv_metadata_size", "lv_tags"] as const;
 const PV_FIELDS = ["pv_name", "vg_name", "pv_size", "pv_free", "dev_size"] as const;
 
 /** argv for `vgs`, limited to the named volume groups when any are given. */
@@ -43,6 +43,8 @@ export interface LogicalVolume {
     lvAttr: string;
     /** Metadata size of a thin pool; null for other volumes. */
     lvMetadataSize: number | null;
+    /** LVM tags (`--addtag`); a brick's thin pool carries its volume's owner tag. */
+    tags: string[];
 }
 
 export interface PhysicalVolume {
@@ -84,6 +86,7 @@ export function parseLvs(json: string): LogicalVolume[] {
         thinCount: optionalNumber(row, "thin_count", INTEGER),
         lvAttr: requiredText(row, "lv_attr"),
         lvMetadataSize: optionalNumber(row, "lv_metadata_size", INTEGER),
+        tags: (optionalText(row, "lv_tags") ?? "").split(",").filter(Boolean),
     }));
 }
 

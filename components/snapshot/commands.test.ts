@@ -6,7 +6,7 @@ const GiB = 1024 ** 3;
 const brick = { node: "n1", host: "10.0.0.1", path: "/var/lib/heketi/mounts/vg_1/brick_ab/brick", vgName: "vg_1", id: "ab" };
 
 function lvs(brickUsedPercent: number, poolBytes: number, poolUsedPercent: number): LogicalVolume[] {
-    const base = { vgName: "vg_1", lvAttr: "", lvMetadataSize: null };
+    const base = { vgName: "vg_1", lvAttr: "", lvMetadataSize: null, tags: [] };
     return [
         { ...base, lvName: "brick_ab", lvSize: GiB, poolLv: "tp_ab", dataPercent: brickUsedPercent, thinCount: null },
         { ...base, lvName: "tp_ab", lvSize: poolBytes, poolLv: null, dataPercent: poolUsedPercent, thinCount: 1 },

@@ -29,8 +29,8 @@ function info(overrides: Partial<GlusterVolumeInfo> = {}): GlusterVolumeInfo {
 function lvsFor(id: string, vgName: string, size: number): LogicalVolume[] {
     const base = { vgName, dataPercent: 1, lvAttr: "" };
     return [
-        { ...base, lvName: `brick_${id}`, lvSize: size, poolLv: `tp_${id}`, thinCount: null, lvMetadataSize: null },
-        { ...base, lvName: `tp_${id}`, lvSize: size, poolLv: null, thinCount: 1, lvMetadataSize: 8 * 1024 ** 2 },
+        { ...base, lvName: `brick_${id}`, lvSize: size, poolLv: `tp_${id}`, thinCount: null, lvMetadataSize: null, tags: [] },
+        { ...base, lvName: `tp_${id}`, lvSize: size, poolLv: null, thinCount: 1, lvMetadataSize: 8 * 1024 ** 2, tags: [] },
     ];
 }
 

@@ -34,13 +34,18 @@ export function newProgress<Brick extends BrickSpec>(brick: Brick): BrickProgres
     return { brick, lvCreated: false, mountDirCreated: false, fstabAdded: false, mounted: false };
 }
 
-/** Makes one brick: thin pool + LV, XFS, fstab line, mount, brick directory (group-owned with a gid). */
-export async function createBrick(host: SshExecutor, progress: BrickProgress, gid: number | undefined): Promise<void> {
+/** Takes the brick's space: thin pool (tagged with its owner) + LV, the one step that uses a device's free space. */
+export async function allocateBrick(host: SshExecutor, progress: BrickProgress, tag: string | undefined): Promise<void> {
+    const { brick } = progress;
+    log(host, brick, "creating thin pool and LV");
+    await runStep(host, brick, "lvcreate", lvcreateArgs(brick, tag));
+    progress.lvCreated = true;
+}
+
+/** Makes an allocated brick usable: XFS, fstab line, mount, brick directory (group-owned with a gid). */
+export async function finishBrick(host: SshExecutor, progress: BrickProgress, gid: number | undefined): Promise<void> {
     const { brick } = progress;
     const step = (name: string, argv: string[]) => runStep(host, brick, name, argv);
-    log(host, brick, "creating thin pool and LV");
-    await step("lvcreate", lvcreateArgs(brick));
-    progress.lvCreated = true;
     await step("mkfs.xfs", mkfsArgs(brick));
     await step("mkdir mount point", ["mkdir", "-p", brickMount(brick)]);
     progress.mountDirCreated = true;

@@ -1,12 +1,16 @@
 // The provider's handle on a cluster: one SSH executor per node, a reachable peer for
 // volume-wide gluster calls, and the cluster's free space read live from the hosts.
 
+import { hostname } from "node:os";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterNode, ClusterTopology } from "../cluster";
 import type { Topology, TopologyNode } from "../placement";
 import { connectionExecutor } from "../cluster/connection";
-import { lvsArgs, parseLvs, parseVgs, SshConnectionError, type LogicalVolume, type SshExecutor, vgsArgs } from "../remote";
+import { lvsArgs, parseLvs, parseVgs, SshConnectionError, takeHostLock, type HeldCommand, type LogicalVolume, type SshExecutor, vgsArgs } from "../remote";
 import { describeCause } from "./errors";
+
+/** How long a create waits for another operation's placement on the same hosts. */
+export const PLACEMENT_LOCK_WAIT_SECONDS = 300;
 
 export class ClusterAccess {
     private readonly executors = new Map<string, SshExecutor>();
@@ -74,6 +78,31 @@ export class ClusterAccess {
         const unreachable = answers.filter((answer): answer is string => answer !== undefined);
         if (unreachable.length > 0) {
             throw new Error(`${doing}: ${unreachable.join("; ")}; nothing was changed: bring the host back (or remove it from the cluster) and run again`);
+        }
+    }
+
+    /**
+     * Runs `work` (read free space, place, lvcreate) holding every reachable node's host lock,
+     * taken in name order so two holders never wait for each other in a circle. Another create
+     * (this `up` or another stack) places only after these LVs exist, on what is free then.
+     */
+    async withPlacementLock<T>(doing: string, work: () => Promise<T>): Promise<T> {
+        const owner = `${hostname()} pid ${process.pid}: ${doing} since ${new Date().toISOString()}`;
+        const held: HeldCommand[] = [];
+        try {
+            for (const node of [...this.topology.nodes].sort((a, b) => a.name.localeCompare(b.name))) {
+                try {
+                    held.push(await takeHostLock(this.host(node.name), owner, PLACEMENT_LOCK_WAIT_SECONDS));
+                } catch (error) {
+                    // An unreachable node gets no bricks (liveTopology leaves it out), so needs no lock.
+                    if (!(error instanceof SshConnectionError)) {
+                        throw new Error(`${doing}: ${describeCause(error)}; nothing was changed`);
+                    }
+                }
+            }
+            return await work();
+        } finally {
+            await Promise.all(held.map((lock) => lock.release()));
         }
     }
 

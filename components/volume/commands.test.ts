@@ -12,6 +12,7 @@ import {
     fstabLine,
     fstabRemoveArgs,
     lvcreateArgs,
+    ownerTag,
     lvremoveArgs,
     mkfsArgs,
     mountArgs,
@@ -58,6 +59,7 @@ describe("volume commands", () => {
             commandLine(lvcreateArgs(brick)),
             "lvcreate -qq --autobackup=n --poolmetadatasize 8192K --chunksize 256K --size 1048576K --thin vg_00112233aabbccdd/tp_0123456789abcdef0123456789abcdef --virtualsize 1048576K --name brick_0123456789abcdef0123456789abcdef",
         );
+        assert.deepEqual(lvcreateArgs(brick, ownerTag("urn:pulumi:dev::store::pulumi-nodejs:dynamic/gluster/volume:Volume::web")).slice(-2), ["--addtag", "pulumi_gluster_d3c7fc5186a291aa"]);
         assert.equal(commandLine(mkfsArgs(brick)), "mkfs.xfs -i size=512 -n size=8192 /dev/mapper/vg_00112233aabbccdd-brick_0123456789abcdef0123456789abcdef");
         assert.equal(
             fstabLine(brick),

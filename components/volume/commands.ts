@@ -41,8 +41,16 @@ export interface BrickSpec extends BrickLocation {
     poolMetadataBytes: number;
 }
 
+/**
+ * The LVM tag a volume's brick pools carry: which resource made them (a hash of its URN), so a
+ * create interrupted before it could report can be told from anyone else's volume or LVs.
+ */
+export function ownerTag(owner: string): string {
+    return `pulumi_gluster_${createHash("sha256").update(owner).digest("hex").slice(0, 16)}`;
+}
+
 /** One thin pool per brick, as heketi makes them. */
-export function lvcreateArgs(brick: BrickSpec): string[] {
+export function lvcreateArgs(brick: BrickSpec, tag?: string): string[] {
     return [
         "lvcreate", "-qq", "--autobackup=n",
         "--poolmetadatasize", `${toKiB(brick.poolMetadataBytes)}K`,
@@ -51,6 +59,8 @@ export function lvcreateArgs(brick: BrickSpec): string[] {
         "--thin", `${brick.vgName}/${thinPoolName(brick)}`,
         "--virtualsize", `${toKiB(brick.sizeBytes)}K`,
         "--name", brickLvName(brick),
+        // LVM puts it on the thin pool.
+        ...(tag === undefined ? [] : ["--addtag", tag]),
     ];
 }
 

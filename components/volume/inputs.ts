@@ -38,6 +38,8 @@ export interface VolumeInputs {
     adopt?: boolean;
     /** Allow a plan that replaces the volume, deleting its bricks and data. */
     allowDataLoss?: boolean;
+    /** The resource's URN, set by GlusterVolume: its brick pools carry a tag made from it (see ownerTag). */
+    owner?: string;
 }
 
 export interface VolumeBrick {
@@ -107,6 +109,9 @@ export function checkInputs(olds: Partial<VolumeInputs> | undefined, news: Recor
         failures.push(...validateVolumeOptions(news.options));
     }
     failures.push(...validateOptionalBoolean(news.adopt, "adopt"), ...validateOptionalBoolean(news.allowDataLoss, "allowDataLoss"));
+    if (news.owner !== undefined && known(news.owner) && typeof news.owner !== "string") {
+        failures.push({ property: "owner", reason: `${String(news.owner)} is not a resource URN; GlusterVolume sets it` });
+    }
     if (known(news.topology)) {
         failures.push(...checkTopology(news.topology));
     }

@@ -19,10 +19,12 @@ import {
 } from "../remote";
 import { formatSize, parseSize } from "../sizes";
 import { adoptedSizeBytes, durabilityMismatch, followBricks, isSized, locateBricks, sizeBricks, sizeMismatch } from "./adopt";
-import { createBrick, destroyBrick, newProgress, setBrickGroup, undoBrick, type BrickProgress } from "./bricks";
+import { allocateBrick, destroyBrick, finishBrick, newProgress, setBrickGroup, undoBrick, type BrickProgress } from "./bricks";
 import { ClusterAccess } from "./cluster-access";
+import { findOwnPools, isOwnVolume, removeStrayBricks } from "./interrupted";
 import {
     addBrickArgs,
+    ownerTag,
     brickMount,
     brickMountedArgs,
     brickPath,
@@ -107,22 +109,36 @@ export async function create(inputs: VolumeInputs): Promise<pulumi.dynamic.Creat
     if (existing && inputs.adopt === true) {
         return adopt(cluster, peer, inputs, existing);
     }
+    // What a create of this same resource left when the engine was stopped before it reported.
+    const ownPools = inputs.owner === undefined ? [] : await findOwnPools(cluster, ownerTag(inputs.owner));
+    if (existing && isOwnVolume(existing, inputs.topology, inputs.durability, ownPools)) {
+        void pulumi.log.info(`volume '${name}': found as an earlier create of this resource left it (that run was stopped before it reported); finishing it`);
+        const finished = await adopt(cluster, peer, inputs, existing);
+        await flush(cluster, name, finished.outs!.bricks);
+        return finished;
+    }
     if (existing) {
         throw new Error(
             `volume '${name}': the cluster already has a gluster volume of that name (seen from ${peer.label}); ` +
                 "choose another name, delete that volume, or set adopt: true to take it over",
         );
     }
+    if (ownPools.length > 0) {
+        await removeStrayBricks(cluster, name, ownPools);
+    }
     const sizeBytes = parseSize(inputs.size);
-    const placement = placeBricks(
-        await cluster.liveTopology(),
-        { volumeName: name, sizeBytes, durability: inputs.durability, snapshotFactor: inputs.snapshotFactor, zoneChecking: inputs.topology.zoneChecking ?? "none" },
-        placementLimits(sizeBytes, inputs.durability),
-    );
-    const bricks = volumeBricks(name, placement, 0);
     const made: Made = { progress: [], volumeCreated: false };
+    const doing = `creating volume '${name}'`;
+    const { placement, bricks } = await placeAndAllocate(cluster, peer, inputs, made, doing, async () => {
+        const placement = placeBricks(
+            await cluster.liveTopology(),
+            { volumeName: name, sizeBytes, durability: inputs.durability, snapshotFactor: inputs.snapshotFactor, zoneChecking: inputs.topology.zoneChecking ?? "none" },
+            placementLimits(sizeBytes, inputs.durability),
+        );
+        return { placement, bricks: volumeBricks(name, placement, 0) };
+    });
     try {
-        await createBricks(cluster, bricks, inputs.gid, made);
+        await finishBricks(cluster, made, inputs.gid);
         const sets = brickSets(bricks);
         await volumeStep(peer, "gluster volume create", volumeCreateArgs(name, inputs.durability, sets[0]));
         made.volumeCreated = true;
@@ -135,7 +151,7 @@ export async function create(inputs: VolumeInputs): Promise<pulumi.dynamic.Creat
         await volumeStep(peer, "gluster volume start", volumeStartArgs(name));
         await flush(cluster, name, bricks);
     } catch (error) {
-        throw await rollBack(cluster, peer, name, made, error, `creating volume '${name}'`);
+        throw await rollBack(cluster, peer, name, made, error, doing);
     }
     void pulumi.log.info(`volume '${name}': started with ${bricks.length} bricks in ${placement.sets.length} set(s)`);
     return { id: name, outs: volumeOutputs(inputs, sizeBytes, bricks, []) };
@@ -360,7 +376,8 @@ async function moveBrick(cluster: ClusterAccess, peer: SshExecutor, news: Volume
     void pulumi.log.info(`volume '${name}': moving brick ${oldName} to ${target.node} ${target.devicePath} (${move.why})`);
     const made: Made = { progress: [], volumeCreated: false };
     try {
-        await createBricks(cluster, [replacement], news.gid, made);
+        await allocateBricks(cluster, [replacement], made, news.owner);
+        await finishBricks(cluster, made, news.gid);
         await flush(cluster, name, [replacement]);
         await volumeStep(peer, "gluster volume replace-brick", replaceBrickArgs(name, oldName, newName));
     } catch (error) {
@@ -461,19 +478,22 @@ function isKnownTopology(topology: unknown): topology is ClusterTopology {
 async function expand(cluster: ClusterAccess, peer: SshExecutor, olds: VolumeOutputs, news: VolumeInputs, addBytes: number): Promise<VolumeBrick[]> {
     const name = news.volumeName;
     const existingBricks: ExistingBrick[] = olds.bricks.map((brick) => ({ node: brick.node, deviceId: brick.vgName }));
-    const placement = placeBricks(
-        await cluster.liveTopology(),
-        { volumeName: name, sizeBytes: addBytes, durability: news.durability, snapshotFactor: news.snapshotFactor, zoneChecking: news.topology.zoneChecking ?? "none", existingBricks },
-        placementLimits(addBytes, news.durability),
-    );
     const firstSet = Math.max(-1, ...olds.bricks.map((brick) => brick.setIndex)) + 1;
-    const bricks = volumeBricks(name, placement, firstSet);
     const made: Made = { progress: [], volumeCreated: false };
+    const doing = `expanding volume '${name}'`;
+    const { placement, bricks } = await placeAndAllocate(cluster, peer, news, made, doing, async () => {
+        const placement = placeBricks(
+            await cluster.liveTopology(),
+            { volumeName: name, sizeBytes: addBytes, durability: news.durability, snapshotFactor: news.snapshotFactor, zoneChecking: news.topology.zoneChecking ?? "none", existingBricks },
+            placementLimits(addBytes, news.durability),
+        );
+        return { placement, bricks: volumeBricks(name, placement, firstSet) };
+    });
     try {
-        await createBricks(cluster, bricks, news.gid, made);
+        await finishBricks(cluster, made, news.gid);
         await volumeStep(peer, "gluster volume add-brick", addBrickArgs(name, news.durability, brickSets(bricks).flat()));
     } catch (error) {
-        throw await rollBack(cluster, peer, name, made, error, `expanding volume '${name}'`);
+        throw await rollBack(cluster, peer, name, made, error, doing);
     }
     // The bricks are in the volume now: later trouble is worth a warning, not a lost state.
     for (const [what, work] of [["flush", () => flush(cluster, name, bricks)], ["rebalance start", () => gluster(peer, rebalanceStartArgs(name))]] as const) {
@@ -510,13 +530,41 @@ interface Made {
     volumeCreated: boolean;
 }
 
-/** All bricks at once: hosts work in parallel, each host's executor runs its commands in turn. */
-async function createBricks(cluster: ClusterAccess, bricks: readonly VolumeBrick[], gid: number | undefined, made: Made): Promise<void> {
-    const started = bricks.map((brick) => {
-        const progress = newProgress(brick);
-        made.progress.push(progress);
-        return createBrick(cluster.host(brick.node), progress, gid);
+/**
+ * Places bricks and takes their space under the hosts' placement lock, so no other create places
+ * on the same free bytes meanwhile; a failed lvcreate is rolled back before the lock is released.
+ */
+async function placeAndAllocate<Placed extends { bricks: VolumeBrick[] }>(cluster: ClusterAccess, peer: SshExecutor, inputs: VolumeInputs, made: Made, doing: string, place: () => Promise<Placed>): Promise<Placed> {
+    const name = inputs.volumeName;
+    return cluster.withPlacementLock(doing, async () => {
+        const placed = await place();
+        try {
+            await allocateBricks(cluster, placed.bricks, made, inputs.owner);
+        } catch (error) {
+            throw await rollBack(cluster, peer, name, made, error, doing);
+        }
+        return placed;
     });
+}
+
+/** All bricks at once: hosts work in parallel, each host's executor runs its commands in turn. */
+async function allocateBricks(cluster: ClusterAccess, bricks: readonly VolumeBrick[], made: Made, owner: string | undefined): Promise<void> {
+    const tag = owner === undefined ? undefined : ownerTag(owner);
+    await allSucceed(
+        bricks.map((brick) => {
+            const progress = newProgress(brick);
+            made.progress.push(progress);
+            return allocateBrick(cluster.host(brick.node), progress, tag);
+        }),
+    );
+}
+
+async function finishBricks(cluster: ClusterAccess, made: Made, gid: number | undefined): Promise<void> {
+    await allSucceed(made.progress.map((progress) => finishBrick(cluster.host(progress.brick.node), progress, gid)));
+}
+
+/** Waits for every promise; throws the one failure, or all of them in one error. */
+async function allSucceed(started: ReadonlyArray<Promise<unknown>>): Promise<void> {
     const failures = await settle(started);
     if (failures.length > 0) {
         throw failures.length === 1 ? failures[0] : new Error(failures.map((error) => describeCause(error)).join("; "));

@@ -42,6 +42,9 @@ export interface GlusterVolumeArgs {
     allowDataLoss?: pulumi.Input<boolean>;
 }
 
+/** The type token Pulumi gives this dynamic resource. */
+const VOLUME_TYPE = "pulumi-nodejs:dynamic/gluster/volume:Volume";
+
 export class GlusterVolume extends pulumi.dynamic.Resource {
     /** The cluster it lives on, SSH keys included: a secret. */
     declare readonly topology: pulumi.Output<ClusterTopology>;
@@ -67,6 +70,7 @@ export class GlusterVolume extends pulumi.dynamic.Resource {
             snapshotFactor: args.snapshotFactor ?? 1,
             adopt: args.adopt,
             allowDataLoss: args.allowDataLoss,
+            owner: pulumi.createUrn(name, VOLUME_TYPE, opts?.parent),
             // Outputs the provider adds must be named here to appear as properties.
             sizeBytes: undefined,
             mountSource: undefined,

@@ -1,0 +1,87 @@
+// A create the engine never heard the end of (`pulumi up` killed; its provider process may even
+// finish the work alone) leaves bricks, maybe a whole volume, that no state knows. The next create
+// of the same resource finds them by the owner tag on their thin pools: a volume made only of its
+// own bricks is finished and taken over; its own bricks in no volume are removed, unless gluster
+// ever served them (then they may hold data, and the create stops).
+
+import * as pulumi from "@pulumi/pulumi";
+import { lvsArgs, parseLvs, SshConnectionError, type GlusterVolumeInfo } from "../remote";
+import type { Durability } from "../placement";
+import { locateBricks } from "./adopt";
+import { destroyBrick } from "./bricks";
+import type { ClusterAccess } from "./cluster-access";
+import { brickPath, type BrickSpec } from "./commands";
+import { describeCause } from "./errors";
+
+/** A brick thin pool (tp_<id>) that carries a volume's owner tag. */
+export interface OwnPool {
+    node: string;
+    vgName: string;
+    id: string;
+}
+
+const BRICK_POOL = /^tp_([0-9a-f]{32})$/;
+
+/** The pools tagged `tag` among `lvs` of `node`. */
+export function ownPools(node: string, lvs: ReadonlyArray<{ lvName: string; vgName: string; tags: readonly string[] }>, tag: string): OwnPool[] {
+    return lvs.flatMap((lv) => {
+        const match = BRICK_POOL.exec(lv.lvName);
+        return match !== null && lv.tags.includes(tag) ? [{ node, vgName: lv.vgName, id: match[1] }] : [];
+    });
+}
+
+/** The tagged pools on every node that answers (one `lvs` per node, all at once). */
+export async function findOwnPools(cluster: ClusterAccess, tag: string): Promise<OwnPool[]> {
+    const perNode = await Promise.all(
+        cluster.topology.nodes.map(async (node) => {
+            const host = cluster.host(node.name);
+            try {
+                return ownPools(node.name, parseLvs((await host.run(lvsArgs([`@${tag}`]))).stdout), tag);
+            } catch (error) {
+                if (error instanceof SshConnectionError) {
+                    void pulumi.log.warn(`${host.label}: unreachable, so bricks an interrupted create may have left there are not looked for: ${describeCause(error, host.label)}`);
+                    return [];
+                }
+                throw error;
+            }
+        }),
+    );
+    return perNode.flat();
+}
+
+/**
+ * True when every brick of the volume lies in a pool carrying the owner tag: this resource made
+ * the volume in a create that never reported back.
+ */
+export function isOwnVolume(info: GlusterVolumeInfo, topology: ClusterAccess["topology"], durability: Durability, pools: readonly OwnPool[]): boolean {
+    let located;
+    try {
+        located = locateBricks(info, topology, durability);
+    } catch {
+        return false; // a brick outside this cluster or heketi's layout: not made here
+    }
+    return located.length > 0 && located.every((brick) => pools.some((pool) => pool.node === brick.node && pool.vgName === brick.vgName && pool.id === brick.id));
+}
+
+/**
+ * Removes own bricks that no volume uses. One that gluster served (its brick directory has the
+ * `.glusterfs` store a started brick makes) stops the create instead: it may hold data.
+ */
+export async function removeStrayBricks(cluster: ClusterAccess, volumeName: string, pools: readonly OwnPool[]): Promise<void> {
+    const bricks = pools.map((pool) => ({ node: pool.node, brick: { id: pool.id, vgName: pool.vgName, sizeBytes: 0, poolBytes: 0, poolMetadataBytes: 0 } satisfies BrickSpec }));
+    const served = [];
+    for (const { node, brick } of bricks) {
+        const host = cluster.host(node);
+        if ((await host.tryRun(["test", "-e", `${brickPath(brick)}/.glusterfs`])).exitCode === 0) {
+            served.push(`${host.label}:${brickPath(brick)}`);
+        }
+    }
+    if (served.length > 0) {
+        throw new Error(
+            `volume '${volumeName}': bricks made for this volume are in no gluster volume but were served before (${served.join(", ")}), so they may hold data; ` +
+                "recreate the volume over them by hand and set adopt: true, or remove them by hand, then run again",
+        );
+    }
+    await Promise.all(bricks.map(({ node, brick }) => destroyBrick(cluster.host(node), brick)));
+    void pulumi.log.info(`volume '${volumeName}': removed ${bricks.length} unused brick(s) an interrupted create left (${bricks.map(({ node, brick }) => `${node}:${brickPath(brick)}`).join(", ")})`);
+}
