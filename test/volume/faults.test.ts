@@ -1,0 +1,165 @@
+// Faults injected on the lab while the real engine works, each checked as a storage user would:
+// data written through FUSE and fsync'd before keeps its checksum, the hosts hold nothing beyond
+// what state says, and the next `pulumi up` converges without hand work.
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterTopology } from "../../components/cluster";
+import { closeAll, lvsArgs, parseLvs, type SshExecutor } from "../../components/remote";
+import { GlusterVolume, type VolumeBrick } from "../../components/volume";
+import { EngineOperationError, EngineStack } from "../engine/automation";
+import { glusterVolumes, leftovers, onMount, prepareCluster, waitFor, type LabCluster } from "../lab/cluster-fixture";
+import { loadLab, type Lab } from "../lab/lab";
+
+const REPLICA_3 = { type: "replicate", replica: 3 } as const;
+
+/** An inline program of replica 3 volumes, `volumes()` read at each operation: resource name to size. */
+function volumesStack(projectName: string, topology: ClusterTopology, volumes: () => Record<string, string>): Promise<EngineStack> {
+    return EngineStack.create({
+        projectName,
+        program: async () => {
+            const made = Object.entries(volumes()).map(([name, size]) => new GlusterVolume(name, { cluster: topology, size, durability: REPLICA_3 }));
+            return Object.fromEntries(made.map((volume, index) => [Object.keys(volumes())[index], pulumi.all([volume.mountSource, volume.backupVolfileServers, volume.bricks])]));
+        },
+    });
+}
+
+type VolumeOutput = [mountSource: string, backups: string[], bricks: VolumeBrick[]];
+
+/** This process's children running the executable at a path ending in `executable`. */
+function childrenRunning(executable: string): number[] {
+    return readdirSync("/proc")
+        .filter((entry) => /^\d+$/.test(entry))
+        .flatMap((entry) => {
+            try {
+                const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+                const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+                return parent === process.pid && readlinkSync(`/proc/${entry}/exe`).endsWith(executable) ? [Number(entry)] : [];
+            } catch {
+                return []; // gone meanwhile
+            }
+        });
+}
+
+/** Every node's brick LVs and the cluster's volumes, as one comparable snapshot. */
+async function hostPicture(cluster: LabCluster): Promise<string> {
+    const lvs = await Promise.all([...cluster.hosts].map(async ([node, host]) => `${node}: ${parseLvs((await host.run(lvsArgs([cluster.vgNames.get(node)!]))).stdout).map((lv) => lv.lvName).sort().join(",")}`));
+    return `${lvs.join("; ")}; volumes: ${(await glusterVolumes(cluster.hosts.get("n1")!)).sort().join(",")}`;
+}
+
+/** Asserts the hosts hold exactly the bricks of `bricks` (LVs, mounts, fstab lines, dirs) and exactly the volumes named. */
+async function assertHostsHoldExactly(cluster: LabCluster, bricks: readonly VolumeBrick[], volumeNames: readonly string[]): Promise<void> {
+    for (const [node, host] of cluster.hosts) {
+        const mine = bricks.filter((brick) => brick.node === node);
+        const ids = mine.flatMap((brick) => [`brick_${brick.id}`, `tp_${brick.id}`]).sort();
+        const left = await leftovers(host, cluster.vgNames.get(node)!);
+        assert.deepEqual(left.lvs.sort(), ids, `${node}: LVs beyond state`);
+        assert.equal(left.mounts.length, mine.length, `${node}: brick mounts ${left.mounts.join("; ")}`);
+        assert.equal(left.fstabLines.length, mine.length, `${node}: fstab lines ${left.fstabLines.join("; ")}`);
+        assert.deepEqual(left.mountDirs.sort(), mine.map((brick) => `brick_${brick.id}`).sort(), `${node}: brick mount dirs`);
+        assert.deepEqual((await glusterVolumes(host)).sort(), [...volumeNames].sort(), `${node}: gluster volumes`);
+    }
+}
+
+const WRITE = "seq 1 100000 > numbers.txt\nmkdir -p notes\necho kept > notes/a.txt\nsync numbers.txt notes/a.txt notes .\nsha256sum numbers.txt notes/a.txt";
+const READ = "sha256sum numbers.txt notes/a.txt";
+
+describe("faults: injected on the lab while the engine works", function () {
+    let lab: Lab;
+    let cluster: LabCluster;
+    let n1: SshExecutor;
+
+    before(async function () {
+        lab = loadLab();
+        cluster = await prepareCluster(lab, "faults-cluster");
+        n1 = cluster.hosts.get(lab.nodes[0].name)!;
+    });
+
+    after(async function () {
+        try {
+            await cluster?.dispose();
+        } finally {
+            await closeAll();
+        }
+    });
+
+    it("pulumi up SIGKILLed while creating three volumes: cancel, refresh, up leave each volume once and nothing else", async function () {
+        let volumes: Record<string, string> = { kept: "1Gi" };
+        const engine = await volumesStack("faults-kill", cluster.topology, () => volumes);
+        try {
+            const [keptSource, keptBackups] = (await engine.up()).outputs.kept.value as VolumeOutput;
+            const written = await onMount(keptSource, keptBackups, WRITE);
+
+            volumes = { kept: "1Gi", k1: "1Gi", k2: "1Gi", k3: "1Gi" };
+            const up = engine.up().then(
+                () => "finished",
+                (error: unknown) => (error instanceof EngineOperationError ? "killed" : `failed otherwise: ${error}`),
+            );
+            // Killed once bricks of the new volumes exist on n1: mid-create.
+            const vg = cluster.vgNames.get("n1")!;
+            await waitFor("new bricks on n1", 120_000, 100, async () => {
+                const lvs = parseLvs((await n1.run(lvsArgs([vg]))).stdout);
+                return { done: lvs.length >= 2 + 2 ? true : undefined, seen: lvs.map((lv) => lv.lvName).join(",") };
+            });
+            const cli = childrenRunning("/pulumi");
+            assert.equal(cli.length, 1, "the CLI the Automation API started");
+            process.kill(cli[0], "SIGKILL");
+            assert.equal(await up, "killed");
+            console.log(`      killed at: ${await hostPicture(cluster)}`);
+
+            // The provider process outlives the CLI and may finish some creates alone: wait until the hosts are still.
+            let last = "";
+            await waitFor("the hosts to settle", 180_000, 5_000, async () => {
+                const now = await hostPicture(cluster);
+                const settled = now === last;
+                last = now;
+                return { done: settled ? true : undefined, seen: now };
+            });
+            console.log(`      settled at: ${last}`);
+
+            // What Pulumi tells the user after a killed update: remove the lock, then refresh, clearing the pending creates.
+            await engine.stack.cancel();
+            await engine.stack.refresh({ clearPendingCreates: true });
+            const { outputs, stdout } = await engine.up();
+            console.log(`      up after the kill: ${stdout.split("\n").filter((line) => /interrupted create|earlier create|adopted/.test(line)).join(" | ") || "(nothing to finish or clean)"}`);
+
+            const all = Object.values(outputs).flatMap((output) => (output.value as VolumeOutput)[2]);
+            await assertHostsHoldExactly(cluster, all, ["kept", "k1", "k2", "k3"]);
+            assert.equal(await onMount(keptSource, keptBackups, READ), written, "the existing volume's data");
+            for (const name of ["k1", "k2", "k3"]) {
+                const [source, backups] = outputs[name].value as VolumeOutput;
+                assert.equal(await onMount(source, backups, `echo ${name} > f && sync f && cat f`), `${name}\n`, `${name} serves data`);
+            }
+            const again = await engine.up();
+            assert.deepEqual(again.summary.resourceChanges, { same: 5 }, "the next up has nothing to do");
+            await engine.destroy();
+            await assertHostsHoldExactly(cluster, [], []);
+        } finally {
+            await engine.destroy().catch(() => undefined);
+            await engine.dispose();
+        }
+    });
+
+    it("two stacks creating at once with space for only one: one is made, the other fails at placement, nothing half made", async function () {
+        // 10 GiB per device: one 6 GiB replica 3 volume fits on each node, two do not.
+        const stacks = await Promise.all(["faults-race-a", "faults-race-b"].map((project, index) => volumesStack(project, cluster.topology, () => ({ [`race_${index}`]: "6Gi" }))));
+        try {
+            const results = await Promise.allSettled(stacks.map((stack) => stack.up()));
+            const made = results.flatMap((result, index) => (result.status === "fulfilled" ? [{ index, outputs: result.value.outputs }] : []));
+            const failed = results.flatMap((result) => (result.status === "rejected" ? [result.reason as EngineOperationError] : []));
+            assert.equal(made.length, 1, `exactly one stack made its volume: ${failed.map((error) => error.message.slice(0, 600)).join("\n")}`);
+            assert.equal(failed.length, 1);
+            const loser = `race_${1 - made[0].index}`;
+            assert.match(failed[0].message, new RegExp(`volume '${loser}': [^\\n]*(space|fit|free)`, "i"), "the loser fails at placement for want of space");
+            console.log(`      loser: ${/volume '[^']+': [^\n]*/.exec(failed[0].message)?.[0].slice(0, 300)}`);
+            const winner = `race_${made[0].index}`;
+            await assertHostsHoldExactly(cluster, (made[0].outputs[winner].value as VolumeOutput)[2], [winner]);
+        } finally {
+            for (const stack of stacks) {
+                await stack.destroy().catch(() => undefined);
+                await stack.dispose();
+            }
+        }
+        await assertHostsHoldExactly(cluster, [], []);
+    });
+});
