@@ -61,6 +61,28 @@ async function assertHostsHoldExactly(cluster: LabCluster, bricks: readonly Volu
     }
 }
 
+/** Stops glusterd (brick processes keep running), runs `between` (a shell script), starts glusterd and waits until it answers. */
+async function restartGlusterd(host: SshExecutor, between = ""): Promise<void> {
+    const script = [
+        "set -e",
+        'pid=$(cat /run/glusterd.pid); kill -TERM "$pid"',
+        'i=0; while kill -0 "$pid" 2>/dev/null; do i=$((i + 1)); [ "$i" -lt 100 ] || exit 1; sleep 0.1; done',
+        between,
+        "glusterd -p /run/glusterd.pid </dev/null >/dev/null 2>&1",
+        "i=0; until gluster --mode=script pool list >/dev/null 2>&1; do i=$((i + 1)); [ \"$i\" -lt 60 ] || exit 1; sleep 1; done",
+    ].join("\n");
+    await host.run(["sh", "-c", script]);
+}
+
+/** Waits until every node's pool list shows all the others connected. */
+async function waitForPool(cluster: LabCluster): Promise<void> {
+    await waitFor("the pool connected again", 120_000, 2000, async () => {
+        const lists = await Promise.all([...cluster.hosts.values()].map(async (host) => (await host.run(["gluster", "--mode=script", "pool", "list"])).stdout));
+        const connected = lists.every((list) => list.split("\n").filter((line) => /\tConnected\s*$/.test(line)).length === cluster.hosts.size);
+        return { done: connected ? true : undefined, seen: lists.join(" | ").replace(/\s+/g, " ") };
+    });
+}
+
 const WRITE = "seq 1 100000 > numbers.txt\nmkdir -p notes\necho kept > notes/a.txt\nsync numbers.txt notes/a.txt notes .\nsha256sum numbers.txt notes/a.txt";
 const READ = "sha256sum numbers.txt notes/a.txt";
 
@@ -161,5 +183,80 @@ describe("faults: injected on the lab while the engine works", function () {
             }
         }
         await assertHostsHoldExactly(cluster, [], []);
+    });
+    it("glusterd state wiped on n1: refresh refuses naming n1, up deletes nothing, the data stays; restored, refresh passes", async function () {
+        const engine = await volumesStack("faults-wiped", cluster.topology, () => ({ wiped: "1Gi" }));
+        let wiped = false;
+        try {
+            const [source, backups, bricks] = (await engine.up()).outputs.wiped.value as VolumeOutput;
+            const written = await onMount(source, backups, WRITE);
+            await restartGlusterd(n1, "mv /var/lib/glusterd /var/lib/glusterd.faults && mkdir /var/lib/glusterd");
+            wiped = true;
+            assert.deepEqual(await glusterVolumes(n1), [], "n1 forgot the volume");
+
+            await assert.rejects(engine.refresh(), (error: unknown) => {
+                assert.ok(error instanceof EngineOperationError);
+                assert.match(error.message, /volume 'wiped': n1 \(10\.77\.0\.11\) does not list it but n2 \([\d.]+\), n3 \([\d.]+\) do: the glusterd state of the former differs \(wiped, reinstalled, or out of the pool\); nothing was recorded or changed: restore that node's \/var\/lib\/glusterd/);
+                return true;
+            });
+            const up = await engine.up();
+            assert.deepEqual(up.summary.resourceChanges, { same: 2 }, "up changes nothing");
+            // n1 serves no volfile now: the client mounts through n2.
+            const [, ...others] = [source.split(":")[0], ...backups];
+            assert.equal(await onMount(`${others[0]}:/wiped`, others.slice(1), READ), written);
+            await assertHostsHoldExactly({ ...cluster, hosts: new Map([...cluster.hosts].filter(([node]) => node !== "n1")) }, bricks.filter((brick) => brick.node !== "n1"), ["wiped"]);
+
+            await restartGlusterd(n1, "rm -rf /var/lib/glusterd && mv /var/lib/glusterd.faults /var/lib/glusterd");
+            wiped = false;
+            await waitForPool(cluster);
+            const refreshed = await engine.refresh();
+            assert.deepEqual(refreshed.summary.resourceChanges, { same: 2 });
+            assert.equal(await onMount(source, backups, READ), written);
+            await engine.destroy();
+            await assertHostsHoldExactly(cluster, [], []);
+        } finally {
+            if (wiped) {
+                await restartGlusterd(n1, "rm -rf /var/lib/glusterd && mv /var/lib/glusterd.faults /var/lib/glusterd");
+                await waitForPool(cluster);
+            }
+            await engine.destroy().catch(() => undefined);
+            await engine.dispose();
+        }
+    });
+
+    it("glusterd restarted on n2 during a create: the create finishes or rolls back cleanly, and the next up converges", async function () {
+        const engine = await volumesStack("faults-restart", cluster.topology, () => ({ restart: "1Gi" }));
+        const n2 = cluster.hosts.get("n2")!;
+        try {
+            const up = engine.up().then(
+                (result) => ({ ok: true as const, result }),
+                (error: unknown) => ({ ok: false as const, error }),
+            );
+            await waitFor("the new brick on n2", 120_000, 100, async () => {
+                const lvs = parseLvs((await n2.run(lvsArgs([cluster.vgNames.get("n2")!]))).stdout);
+                return { done: lvs.length > 0 ? true : undefined, seen: lvs.map((lv) => lv.lvName).join(",") };
+            });
+            await restartGlusterd(n2);
+            const first = await up;
+            if (!first.ok) {
+                assert.ok(first.error instanceof EngineOperationError);
+                console.log(`      first up failed: ${/volume 'restart'[^\n]*/.exec(first.error.message)?.[0].slice(0, 400)}`);
+                await assertHostsHoldExactly(cluster, [], []);
+                await waitForPool(cluster);
+            } else {
+                console.log("      first up finished despite the restart");
+            }
+            const { outputs } = first.ok ? first.result : await engine.up();
+            const [source, backups, bricks] = outputs.restart.value as VolumeOutput;
+            await assertHostsHoldExactly(cluster, bricks, ["restart"]);
+            const written = await onMount(source, backups, WRITE);
+            assert.equal(await onMount(source, backups, READ), written);
+            await engine.destroy();
+            await assertHostsHoldExactly(cluster, [], []);
+        } finally {
+            await waitForPool(cluster).catch(() => undefined);
+            await engine.destroy().catch(() => undefined);
+            await engine.dispose();
+        }
     });
 });
