@@ -2,7 +2,10 @@
 // data written through FUSE and fsync'd before keeps its checksum, the hosts hold nothing beyond
 // what state says, and the next `pulumi up` converges without hand work.
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterTopology } from "../../components/cluster";
 import { closeAll, lvsArgs, parseLvs, type SshExecutor } from "../../components/remote";
@@ -257,6 +260,55 @@ describe("faults: injected on the lab while the engine works", function () {
             await waitForPool(cluster).catch(() => undefined);
             await engine.destroy().catch(() => undefined);
             await engine.dispose();
+        }
+    });
+    it("an SSH key rotated (new key on the hosts, program updated) is one up that touches no brick, and no state keeps the old key", async function () {
+        const dir = mkdtempSync(path.join(tmpdir(), "faults-key-"));
+        execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "rotated", "-f", path.join(dir, "id")]);
+        const newKey = readFileSync(path.join(dir, "id"), "utf8");
+        const newFingerprint = execFileSync("ssh-keygen", ["-l", "-f", path.join(dir, "id.pub")], { encoding: "utf8" }).split(" ")[1];
+        const oldKey = cluster.topology.nodes[0].connection.privateKey;
+        const rotated: ClusterTopology = { ...cluster.topology, nodes: cluster.topology.nodes.map((node) => ({ ...node, connection: { ...node.connection, privateKey: newKey } })) };
+        let topology = cluster.topology;
+        const engine = await EngineStack.create({
+            projectName: "faults-key",
+            program: async () => {
+                const volume = new GlusterVolume("rotate", { cluster: topology, size: "1Gi", durability: REPLICA_3 });
+                return { volume: pulumi.all([volume.mountSource, volume.backupVolfileServers, volume.bricks]) };
+            },
+        });
+        try {
+            const [source, backups] = (await engine.up()).outputs.volume.value as VolumeOutput;
+            const written = await onMount(source, backups, WRITE);
+            const before = await hostPicture(cluster);
+            const volumeId = (await n1.run(["gluster", "--mode=script", "volume", "info", "rotate"])).stdout.match(/Volume ID: (\S+)/)?.[1];
+
+            for (const host of cluster.hosts.values()) {
+                await host.run(["sh", "-c", "cat >> /root/.ssh/authorized_keys"], { stdin: readFileSync(path.join(dir, "id.pub"), "utf8") });
+            }
+            topology = rotated;
+            const up = await engine.up();
+            assert.deepEqual(up.summary.resourceChanges, { same: 1, update: 1 }, "one update of the volume, nothing replaced");
+            assert.equal(await hostPicture(cluster), before, "no brick or volume made or removed");
+            assert.equal((await n1.run(["gluster", "--mode=script", "volume", "info", "rotate"])).stdout.match(/Volume ID: (\S+)/)?.[1], volumeId, "the same gluster volume");
+            assert.match((await n1.run(["cat", "/var/log/sshd.log"])).stdout, new RegExp(`Accepted publickey for root .* ${newFingerprint.replace(/[+/]/g, "\\$&")}`), "the provider logged in with the new key");
+            assert.equal(await onMount(source, backups, READ), written);
+
+            const state = JSON.stringify(await engine.stack.exportStack()); // secrets decrypted
+            const lines = (key: string) => key.split("\n").filter((line) => line.length >= 16 && !line.startsWith("-----"));
+            assert.ok(lines(newKey).every((line) => state.includes(line)), "state holds the new key");
+            // The first lines of two OpenSSH keys of one type are the same header: only the old key's own lines count.
+            const oldOnly = lines(oldKey).filter((line) => !newKey.includes(line));
+            assert.ok(oldOnly.length > 0 && !oldOnly.some((line) => state.includes(line)), "state keeps no line of the old key");
+            await engine.destroy();
+        } finally {
+            // Destroyed while the hosts still take the key state holds.
+            await engine.destroy().catch(() => undefined);
+            for (const host of cluster.hosts.values()) {
+                await host.run(["install", "-m", "600", "/run/lab/authorized_keys", "/root/.ssh/authorized_keys"]);
+            }
+            await engine.dispose();
+            rmSync(dir, { recursive: true, force: true });
         }
     });
 });
