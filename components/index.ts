@@ -9,7 +9,7 @@ export { GlusterNode, GLUSTER_NODE_TYPE, type GlusterNodeArgs, type PoolMemberAr
 export { GlusterBootstrap, GLUSTER_BOOTSTRAP_TYPE, type GlusterBootstrapArgs } from "./node/bootstrap";
 export { GlusterDevice, GLUSTER_DEVICE_TYPE, type GlusterDeviceArgs } from "./device/device";
 export { GlusterVolume, type ClusterWithTopology, type GlusterVolumeArgs } from "./volume/volume";
-export type { VolumeBrick } from "./volume/inputs";
+export type { BrickUsage, VolumeBrick } from "./volume/inputs";
 export type { Durability, ZoneChecking } from "./placement/types";
 export { GlusterSnapshot, GlusterVolumeClone, type GlusterSnapshotArgs, type GlusterVolumeCloneArgs } from "./snapshot/snapshot";
 export {

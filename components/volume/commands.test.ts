@@ -13,6 +13,8 @@ import {
     fstabRemoveArgs,
     lvcreateArgs,
     ownerTag,
+    brickUsageArgs,
+    parseBrickUsage,
     lvremoveArgs,
     mkfsArgs,
     mountArgs,
@@ -46,6 +48,21 @@ describe("volume commands", () => {
             "gluster --mode=script --xml -- volume replace-brick web 10.77.0.11:/var/lib/heketi/mounts/vg_a/brick_1/brick 10.77.0.11:/var/lib/heketi/mounts/vg_b/brick_1/brick commit force",
         );
         assert.equal(commandLine(volumeHealArgs("web")), "gluster --mode=script --xml -- volume heal web");
+    });
+
+    it("reads every brick's mount and usage on a host from one df", () => {
+        const other = { id: "fedcba9876543210fedcba9876543210", vgName: "vg_00112233aabbccdd" };
+        assert.deepEqual(brickUsageArgs([brick, other]), ["df", "-B1", "--output=file,target,size,used", "--", brickMount(brick), brickMount(other)]);
+        const stdout = [
+            "File                                                                     Mounted on                                                                    1B-blocks      Used",
+            `${brickMount(brick)} ${brickMount(brick)}  1063256064 1063256064`,
+            `${brickMount(other)} /  21003583488 4215877632`,
+            "",
+        ].join("\n");
+        assert.deepEqual(parseBrickUsage(stdout), [
+            { mount: brickMount(brick), mounted: true, sizeBytes: 1063256064, usedBytes: 1063256064 },
+            { mount: brickMount(other), mounted: false, sizeBytes: 21003583488, usedBytes: 4215877632 },
+        ]);
     });
 
     it("names paths in heketi's layout", () => {

@@ -82,6 +82,32 @@ export function brickMountedArgs(brick: BrickLocation): string[] {
     return ["mountpoint", "-q", brickMount(brick)];
 }
 
+/**
+ * One `df` for all of a host's bricks: each mount point's file system and usage. A brick whose
+ * reported mount target is not its own mount point is not mounted (df then shows the parent's).
+ */
+export function brickUsageArgs(bricks: readonly BrickLocation[]): string[] {
+    return ["df", "-B1", "--output=file,target,size,used", "--", ...bricks.map(brickMount)];
+}
+
+export interface BrickFilesystem {
+    /** The brick's mount point, as given to df. */
+    mount: string;
+    mounted: boolean;
+    sizeBytes: number;
+    usedBytes: number;
+}
+
+/** Parses brickUsageArgs' output; mount points df could not read (no such directory) are absent. */
+export function parseBrickUsage(stdout: string): BrickFilesystem[] {
+    return stdout
+        .split("\n")
+        .slice(1)
+        .map((line) => line.trim().split(/\s+/))
+        .filter((fields) => fields.length === 4 && /^\d+$/.test(fields[2]) && /^\d+$/.test(fields[3]))
+        .map(([mount, target, size, used]) => ({ mount, mounted: mount === target, sizeBytes: Number(size), usedBytes: Number(used) }));
+}
+
 export function mountArgs(brick: BrickLocation): string[] {
     return ["mount", "-o", BRICK_MOUNT_OPTIONS, brickDevice(brick), brickMount(brick)];
 }

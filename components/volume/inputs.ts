@@ -59,6 +59,13 @@ export interface VolumeBrick {
     isArbiter: boolean;
 }
 
+export interface BrickUsage {
+    /** host:path, as gluster names the brick. */
+    brick: string;
+    sizeBytes: number;
+    usedBytes: number;
+}
+
 export interface VolumeOutputs extends VolumeInputs {
     sizeBytes: number;
     /** "host:/volume" for mount -t glusterfs. */
@@ -72,6 +79,8 @@ export interface VolumeOutputs extends VolumeInputs {
     missingBricks: string[];
     /** Bricks whose filesystem refresh found not mounted (host:path); up mounts them again. */
     unmountedBricks?: string[];
+    /** Each mounted brick's file system use as refresh last saw it. */
+    brickUsage?: BrickUsage[];
     stateVersion: number;
 }
 

@@ -27,6 +27,8 @@ import {
     ownerTag,
     brickMount,
     brickMountedArgs,
+    brickUsageArgs,
+    parseBrickUsage,
     brickPath,
     mountArgs,
     replaceBrickArgs,
@@ -62,6 +64,7 @@ import {
     VOLUME_STATE_VERSION,
     type VolumeBrick,
     type VolumeInputs,
+    type BrickUsage,
     type VolumeOutputs,
 } from "./inputs";
 
@@ -171,7 +174,7 @@ async function adopt(cluster: ClusterAccess, peer: SshExecutor, inputs: VolumeIn
     if (wrongSize !== undefined) {
         throw new Error(`adopting ${wrongSize}`);
     }
-    const unmounted = await unmountedBricksOf(cluster, bricks);
+    const { unmounted } = await brickFilesystemsOf(cluster, bricks);
     if (unmounted.length > 0) {
         throw new Error(`adopting volume '${name}': brick filesystems not mounted: ${unmounted.join(", ")}; mount them (or fix their fstab lines) first`);
     }
@@ -212,11 +215,12 @@ export async function read(id: string, props: VolumeOutputs): Promise<pulumi.dyn
     if (missingBricks.length > 0) {
         void pulumi.log.warn(`volume '${props.volumeName}' lacks bricks it should have: ${missingBricks.join(", ")}`);
     }
-    const unmountedBricks = await unmountedBricksOf(cluster, bricks);
+    const { unmounted: unmountedBricks, usage: brickUsage } = await brickFilesystemsOf(cluster, bricks);
     if (unmountedBricks.length > 0) {
         void pulumi.log.warn(`volume '${props.volumeName}': brick filesystems not mounted: ${unmountedBricks.join(", ")}; 'pulumi up' mounts them again`);
     }
-    return { id, props: { ...props, bricks, options, status: info.status, missingBricks, unmountedBricks, stateVersion: VOLUME_STATE_VERSION } };
+    warnFullBricks(props.volumeName, brickUsage);
+    return { id, props: { ...props, bricks, options, status: info.status, missingBricks, unmountedBricks, brickUsage, stateVersion: VOLUME_STATE_VERSION } };
 }
 
 /** Every brick node's answer about the volume and its pool, for missingVolumeVerdict. */
@@ -270,20 +274,43 @@ export async function update(_id: string, olds: VolumeOutputs, news: VolumeInput
 }
 
 /** The bricks (host:path) on reachable hosts whose filesystem is not mounted; unreachable hosts are not drift. */
-async function unmountedBricksOf(cluster: ClusterAccess, bricks: readonly VolumeBrick[]): Promise<string[]> {
-    const unmounted = await Promise.all(
-        bricks.map(async (brick) => {
+/**
+ * Which bricks' file systems are not mounted (host:path) and how full the mounted ones are: one
+ * `df` per node. Unreachable nodes report nothing.
+ */
+async function brickFilesystemsOf(cluster: ClusterAccess, bricks: readonly VolumeBrick[]): Promise<{ unmounted: string[]; usage: BrickUsage[] }> {
+    const nodes = [...new Set(bricks.map((brick) => brick.node))];
+    const perNode = await Promise.all(
+        nodes.map(async (node) => {
+            const mine = bricks.filter((brick) => brick.node === node);
             try {
-                return (await cluster.host(brick.node).tryRun(brickMountedArgs(brick))).exitCode === 0 ? undefined : glusterBrickName(brick.host, brick.path);
+                // df exits 1 when a mount point directory is gone; it still reports the others.
+                const seen = parseBrickUsage((await cluster.host(node).tryRun(brickUsageArgs(mine))).stdout);
+                return mine.map((brick) => ({ name: glusterBrickName(brick.host, brick.path), filesystem: seen.find((entry) => entry.mount === brickMount(brick)) }));
             } catch (error) {
                 if (error instanceof SshConnectionError) {
-                    return undefined;
+                    return [];
                 }
                 throw error;
             }
         }),
     );
-    return unmounted.filter((brick): brick is string => brick !== undefined);
+    const all = perNode.flat();
+    return {
+        unmounted: all.filter(({ filesystem }) => filesystem?.mounted !== true).map(({ name }) => name),
+        usage: all.flatMap(({ name, filesystem }) => (filesystem?.mounted === true ? [{ brick: name, sizeBytes: filesystem.sizeBytes, usedBytes: filesystem.usedBytes }] : [])),
+    };
+}
+
+/** Bricks at least this full get a warning at refresh: writes fail with ENOSPC when one is full. */
+const BRICK_FULL_WARNING = 0.9;
+
+function warnFullBricks(volumeName: string, usage: readonly BrickUsage[]): void {
+    const full = usage.filter((brick) => brick.sizeBytes > 0 && brick.usedBytes / brick.sizeBytes >= BRICK_FULL_WARNING);
+    if (full.length > 0) {
+        const described = full.map((brick) => `${brick.brick} ${Math.round((100 * brick.usedBytes) / brick.sizeBytes)}% (${formatSize(brick.usedBytes)} of ${formatSize(brick.sizeBytes)})`);
+        void pulumi.log.warn(`volume '${volumeName}': bricks nearly full: ${described.join(", ")}; writes fail with "No space left on device" once one is full: grow the volume (size) or free space in it`);
+    }
 }
 
 /** Mounts the brick filesystems that are not mounted and restarts their brick processes; true if it did any. */

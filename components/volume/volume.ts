@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterTopology } from "../cluster";
 import { dynamicProviderShim, PROVIDER_REGISTRY, withSecretOutputs } from "../dynamic";
 import type { Durability } from "../placement";
-import type { VolumeBrick } from "./inputs";
+import type { BrickUsage, VolumeBrick } from "./inputs";
 
 const volumeProvider = dynamicProviderShim(PROVIDER_REGISTRY, "volume");
 
@@ -56,6 +56,8 @@ export class GlusterVolume extends pulumi.dynamic.Resource {
     declare readonly gid: pulumi.Output<number | undefined>;
     declare readonly status: pulumi.Output<string>;
     declare readonly missingBricks: pulumi.Output<string[]>;
+    /** Each mounted brick's file system use, as the last refresh saw it (empty before one). */
+    declare readonly brickUsage: pulumi.Output<BrickUsage[] | undefined>;
     declare readonly stateVersion: pulumi.Output<number>;
 
     constructor(name: string, args: GlusterVolumeArgs, opts?: pulumi.CustomResourceOptions) {
@@ -78,6 +80,7 @@ export class GlusterVolume extends pulumi.dynamic.Resource {
             bricks: undefined,
             status: undefined,
             missingBricks: undefined,
+            brickUsage: undefined,
             stateVersion: undefined,
         };
         super(volumeProvider, name, inputs, withSecretOutputs(opts, "topology"), "gluster/volume", "Volume");

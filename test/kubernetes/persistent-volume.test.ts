@@ -197,6 +197,38 @@ describe("kubernetes: GlusterPersistentVolume on a real API server", function ()
             }
         });
 
+        it("plans a volume and its host mounts in one program: preview takes what is unknown until up, and still refuses a bad mount path", async function () {
+            let mountPath: string | undefined;
+            const fresh = await EngineStack.create(
+                {
+                    projectName: "k8s-test-hostmount-fresh",
+                    program: async () => {
+                        const provider = new k8s.Provider("test-server", { kubeconfig: kubeconfig() });
+                        const volume = new GlusterVolume("fresh", { cluster: cluster.topology, size: "1Gi", durability: { type: "replicate", replica: 3 } });
+                        new GlusterPersistentVolume("fresh", { volume, namespace: "default", mode: "hostMount", workers: workers(), kubernetesVersion: version, mountPath }, { provider });
+                    },
+                },
+                { sameBackendAs: storage },
+            );
+            try {
+                const plan = await fresh.preview();
+                const creates = plan.events.changes().map(({ op, type }) => `${op} ${type}`);
+                assert.deepEqual(creates.filter((change) => /HostMount|Volume$/.test(change)), [
+                    "create pulumi-nodejs:dynamic/gluster/volume:Volume",
+                    "create pulumi-nodejs:dynamic/gluster/kubernetes:HostMount",
+                    "create pulumi-nodejs:dynamic/gluster/kubernetes:HostMount",
+                ]);
+                mountPath = "/etc/glusterfs";
+                await assert.rejects(fresh.preview(), (error: unknown) => {
+                    assert.ok(error instanceof EngineOperationError);
+                    assert.match(error.message, /mountPath[^\n]*\/etc\/glusterfs[^\n]*under the system directory \/etc/);
+                    return true;
+                });
+            } finally {
+                await fresh.dispose();
+            }
+        });
+
         it("destroy unmounts and removes the fstab lines and mount points", async function () {
             await engine.destroy();
             for (const worker of lab.nodes.slice(0, 2).map((node) => cluster.hosts.get(node.name)!)) {

@@ -311,4 +311,78 @@ describe("faults: injected on the lab while the engine works", function () {
             rmSync(dir, { recursive: true, force: true });
         }
     });
+    it("a brick's disk filling up: the writer gets ENOSPC, the volume stays up, refresh reports the bricks' usage", async function () {
+        const engine = await EngineStack.create({
+            projectName: "faults-full",
+            program: async () => {
+                const volume = new GlusterVolume("full", { cluster: cluster.topology, size: "512Mi", durability: REPLICA_3 });
+                return { volume: pulumi.all([volume.mountSource, volume.backupVolfileServers, volume.bricks]) };
+            },
+        });
+        try {
+            const [source, backups] = (await engine.up()).outputs.volume.value as VolumeOutput;
+            const written = await onMount(source, backups, WRITE);
+            const fill = await onMount(source, backups, "if dd if=/dev/zero of=fill bs=1M 2>dd.err; then echo 'dd: no error'; else echo \"dd: exit $?\"; fi; cat dd.err | tail -n 2");
+            console.log(`      writer saw: ${fill.replace(/\n/g, " | ")}`);
+            assert.match(fill, /dd: exit 1/);
+            assert.match(fill, /No space left on device/, "ENOSPC reaches the writer");
+            const status = (await n1.run(["gluster", "--mode=script", "volume", "status", "full"])).stdout;
+            assert.equal(status.split("\n").filter((line) => /^Brick /.test(line) && /\sY\s+\d+\s*$/.test(line)).length, 3, `every brick online: ${status}`);
+
+            const refreshed = await engine.refresh();
+            assert.match(refreshed.stdout, /volume 'full': bricks nearly full: [^\n]*100% [^\n]*writes fail with "No space left on device"/);
+            const state = await engine.stack.exportStack();
+            const volume = (state.deployment.resources as Array<{ type: string; outputs?: { brickUsage?: Array<{ brick: string; sizeBytes: number; usedBytes: number }> } }>).find(
+                (resource) => resource.type === "pulumi-nodejs:dynamic/gluster/volume:Volume",
+            );
+            const seen = volume?.outputs?.brickUsage ?? [];
+            assert.equal(seen.length, 3, `usage of each brick in state: ${JSON.stringify(seen)}`);
+            assert.ok(seen.every((brick) => brick.usedBytes / brick.sizeBytes > 0.95), JSON.stringify(seen));
+
+            // Room again once the writer removes its file; what was there before is intact.
+            assert.equal(await onMount(source, backups, `rm fill dd.err\necho more > more.txt && sync more.txt && cat more.txt\n${READ}`), `more\n${written}`);
+            await engine.destroy();
+            await assertHostsHoldExactly(cluster, [], []);
+        } finally {
+            await engine.destroy().catch(() => undefined);
+            await engine.dispose();
+        }
+    });
+
+    it("SSH sessions to n2 cut mid-create: the create finishes or rolls back cleanly, and the next up converges", async function () {
+        const engine = await volumesStack("faults-ssh", cluster.topology, () => ({ cut: "1Gi" }));
+        const n2 = cluster.hosts.get("n2")!;
+        try {
+            const up = engine.up().then(
+                (result) => ({ ok: true as const, result }),
+                (error: unknown) => ({ ok: false as const, error }),
+            );
+            await waitFor("the new brick on n2", 120_000, 100, async () => {
+                const lvs = parseLvs((await n2.run(lvsArgs([cluster.vgNames.get("n2")!]))).stdout);
+                return { done: lvs.length > 0 ? true : undefined, seen: lvs.map((lv) => lv.lvName).join(",") };
+            });
+            // Every session sshd serves (the provider's, and this one), as a dropped link would end them.
+            const sessions = "awk -v listener=\"$(cat /run/sshd.pid)\" '$4 == listener {print $1}' /proc/[0-9]*/stat 2>/dev/null";
+            const cut = await n2.tryRun(["sh", "-c", `for pid in $(${sessions}); do kill -KILL "$pid"; done`]).catch((error: unknown) => error);
+            console.log(`      cut: ${cut instanceof Error ? cut.message.slice(0, 120) : "the kill returned"}`);
+            const first = await up;
+            if (!first.ok) {
+                assert.ok(first.error instanceof EngineOperationError);
+                console.log(`      first up failed: ${/volume 'cut'[^\n]*/.exec(first.error.message)?.[0].slice(0, 400)}`);
+                await assertHostsHoldExactly(cluster, [], []);
+            } else {
+                console.log("      first up finished despite the cut (the executor reconnected between commands)");
+            }
+            const { outputs } = first.ok ? first.result : await engine.up();
+            const [source, backups, bricks] = outputs.cut.value as VolumeOutput;
+            await assertHostsHoldExactly(cluster, bricks, ["cut"]);
+            const written = await onMount(source, backups, WRITE);
+            assert.equal(await onMount(source, backups, READ), written);
+            await engine.destroy();
+            await assertHostsHoldExactly(cluster, [], []);
+        } finally {
+            await engine.destroy().catch(() => undefined);
+            await engine.dispose();
+        }
+    });
 });
