@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { GlusterVolumeInfo } from "../remote";
-import { isOwnVolume, ownPools } from "./interrupted";
+import { isOwnVolume, ownPools, strayPools } from "./interrupted";
 import { threeNodeTopology } from "./testing/topology";
 
 const TAG = "pulumi_gluster_0123456789abcdef";
@@ -35,5 +35,15 @@ describe("interrupted creates", () => {
         assert.equal(isOwnVolume(info(paths), topology, replica3, pools.map((pool) => ({ ...pool, node: "n1" }))), false, "right ids on the wrong nodes");
         assert.equal(isOwnVolume(info(["/data/brick1", ...paths.slice(1)]), topology, replica3, pools), false, "a brick outside heketi's layout");
         assert.equal(isOwnVolume(info([]), topology, replica3, pools), false, "no bricks at all");
+    });
+
+    it("takes as stray the own pools the volume does not use, all without a volume, none when its bricks cannot be placed", () => {
+        const paths = [1, 2, 3].map((n) => `/var/lib/heketi/mounts/vg_${n}${n}${n}${n}/brick_${id(n)}/brick`);
+        const used = [1, 2, 3].map((n) => ({ node: `n${n}`, vgName: `vg_${n}${n}${n}${n}`, id: id(n) }));
+        const leftOver = { node: "n2", vgName: "vg_2222", id: id(7) };
+        const movedAway = { node: "n1", vgName: "vg_9999", id: id(1) };
+        assert.deepEqual(strayPools([...used, leftOver, movedAway], info(paths), topology, replica3), [leftOver, movedAway]);
+        assert.deepEqual(strayPools([...used, leftOver], undefined, topology, replica3), [...used, leftOver]);
+        assert.deepEqual(strayPools([leftOver], info(["/data/brick1", ...paths.slice(1)]), topology, replica3), []);
     });
 });

@@ -49,18 +49,34 @@ export async function findOwnPools(cluster: ClusterAccess, tag: string): Promise
     return perNode.flat();
 }
 
+/** The volume's bricks as pools (node, VG, id); undefined when one lies outside this cluster or heketi's layout. */
+function volumePools(info: GlusterVolumeInfo, topology: ClusterAccess["topology"], durability: Durability): OwnPool[] | undefined {
+    try {
+        return locateBricks(info, topology, durability).map((brick) => ({ node: brick.node, vgName: brick.vgName, id: brick.id }));
+    } catch {
+        return undefined;
+    }
+}
+
+const samePool = (a: OwnPool) => (b: OwnPool) => a.node === b.node && a.vgName === b.vgName && a.id === b.id;
+
 /**
  * True when every brick of the volume lies in a pool carrying the owner tag: this resource made
  * the volume in a create that never reported back.
  */
 export function isOwnVolume(info: GlusterVolumeInfo, topology: ClusterAccess["topology"], durability: Durability, pools: readonly OwnPool[]): boolean {
-    let located;
-    try {
-        located = locateBricks(info, topology, durability);
-    } catch {
-        return false; // a brick outside this cluster or heketi's layout: not made here
+    const used = volumePools(info, topology, durability);
+    return used !== undefined && used.length > 0 && used.every((brick) => pools.some(samePool(brick)));
+}
+
+/** Own pools the volume does not use (all of them when there is no volume): left by an interrupted create, expansion or move. */
+export function strayPools(pools: readonly OwnPool[], info: GlusterVolumeInfo | undefined, topology: ClusterAccess["topology"], durability: Durability): OwnPool[] {
+    if (info === undefined) {
+        return [...pools];
     }
-    return located.length > 0 && located.every((brick) => pools.some((pool) => pool.node === brick.node && pool.vgName === brick.vgName && pool.id === brick.id));
+    const used = volumePools(info, topology, durability);
+    // Bricks it cannot place in heketi's layout: better keep every pool than guess.
+    return used === undefined ? [] : pools.filter((pool) => !used.some(samePool(pool)));
 }
 
 /**
@@ -77,11 +93,12 @@ export async function removeStrayBricks(cluster: ClusterAccess, volumeName: stri
         }
     }
     if (served.length > 0) {
+        // Served but in no volume: a volume deleted by hand (or a brick removed from it) whose data may be wanted.
         throw new Error(
             `volume '${volumeName}': bricks made for this volume are in no gluster volume but were served before (${served.join(", ")}), so they may hold data; ` +
                 "recreate the volume over them by hand and set adopt: true, or remove them by hand, then run again",
         );
     }
     await Promise.all(bricks.map(({ node, brick }) => destroyBrick(cluster.host(node), brick)));
-    void pulumi.log.info(`volume '${volumeName}': removed ${bricks.length} unused brick(s) an interrupted create left (${bricks.map(({ node, brick }) => `${node}:${brickPath(brick)}`).join(", ")})`);
+    void pulumi.log.info(`volume '${volumeName}': removed ${bricks.length} unused brick(s) an interrupted run left (${bricks.map(({ node, brick }) => `${node}:${brickPath(brick)}`).join(", ")})`);
 }

@@ -21,7 +21,7 @@ import { formatSize, parseSize } from "../sizes";
 import { adoptedSizeBytes, durabilityMismatch, followBricks, isSized, locateBricks, sizeBricks, sizeMismatch } from "./adopt";
 import { allocateBrick, destroyBrick, finishBrick, newProgress, setBrickGroup, undoBrick, type BrickProgress } from "./bricks";
 import { ClusterAccess } from "./cluster-access";
-import { findOwnPools, isOwnVolume, removeStrayBricks } from "./interrupted";
+import { findOwnPools, isOwnVolume, removeStrayBricks, strayPools } from "./interrupted";
 import {
     addBrickArgs,
     ownerTag,
@@ -273,10 +273,9 @@ export async function update(_id: string, olds: VolumeOutputs, news: VolumeInput
     return { outs: volumeOutputs(news, Math.max(sizeBytes, olds.sizeBytes), bricks, olds.missingBricks ?? []) };
 }
 
-/** The bricks (host:path) on reachable hosts whose filesystem is not mounted; unreachable hosts are not drift. */
 /**
  * Which bricks' file systems are not mounted (host:path) and how full the mounted ones are: one
- * `df` per node. Unreachable nodes report nothing.
+ * `df` per node. Unreachable nodes report nothing (they are not drift).
  */
 async function brickFilesystemsOf(cluster: ClusterAccess, bricks: readonly VolumeBrick[]): Promise<{ unmounted: string[]; usage: BrickUsage[] }> {
     const nodes = [...new Set(bricks.map((brick) => brick.node))];
@@ -353,6 +352,7 @@ async function evacuate(cluster: ClusterAccess, peer: SshExecutor, olds: VolumeO
     // Where the bricks are now, not where state last saw them: an interrupted run may have moved some.
     const bricks = await bricksOnHosts(cluster, info, withFormerNodes(news.topology, olds.topology), news.durability, olds.bricks);
     const moves = bricksToMove(bricks, news.topology);
+    await removeStrayOwnBricks(cluster, peer, olds, news);
     const targets = await planMoves(cluster, olds.topology, news, bricks, moves);
     for (const [index, move] of moves.entries()) {
         const position = bricks.findIndex((brick) => brick === move.brick);
@@ -501,9 +501,22 @@ function isKnownTopology(topology: unknown): topology is ClusterTopology {
     return typeof topology === "object" && topology !== null && Array.isArray((topology as ClusterTopology).nodes) && !JSON.stringify(topology).includes(UNKNOWN);
 }
 
+/** Bricks an interrupted expansion or move made and never added: they hold the space (and names) a new try needs. */
+async function removeStrayOwnBricks(cluster: ClusterAccess, peer: SshExecutor, olds: VolumeOutputs, news: VolumeInputs): Promise<void> {
+    if (news.owner === undefined) {
+        return;
+    }
+    const pools = await findOwnPools(cluster, ownerTag(news.owner));
+    const stray = pools.length === 0 ? [] : strayPools(pools, await findVolume(peer, news.volumeName), withFormerNodes(news.topology, olds.topology), news.durability);
+    if (stray.length > 0) {
+        await removeStrayBricks(cluster, news.volumeName, stray);
+    }
+}
+
 /** heketi's expansion: new brick sets placed away from the existing ones, add-brick, rebalance. */
 async function expand(cluster: ClusterAccess, peer: SshExecutor, olds: VolumeOutputs, news: VolumeInputs, addBytes: number): Promise<VolumeBrick[]> {
     const name = news.volumeName;
+    await removeStrayOwnBricks(cluster, peer, olds, news);
     const existingBricks: ExistingBrick[] = olds.bricks.map((brick) => ({ node: brick.node, deviceId: brick.vgName }));
     const firstSet = Math.max(-1, ...olds.bricks.map((brick) => brick.setIndex)) + 1;
     const made: Made = { progress: [], volumeCreated: false };

@@ -8,11 +8,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterTopology } from "../../components/cluster";
-import { closeAll, lvsArgs, parseLvs, type SshExecutor } from "../../components/remote";
+import { GlusterCluster } from "../../components/cluster";
+import { closeAll, glusterArgs, lvsArgs, parseLvs, parseVolumeInfo, parseVolumeStatus, type SshExecutor, volumeInfoArgs } from "../../components/remote";
 import { GlusterVolume, type VolumeBrick } from "../../components/volume";
 import { EngineOperationError, EngineStack } from "../engine/automation";
-import { glusterVolumes, leftovers, onMount, prepareCluster, waitFor, type LabCluster } from "../lab/cluster-fixture";
-import { loadLab, type Lab } from "../lab/lab";
+import { glusterVolumes, leftovers, onMount, prepareCluster, waitFor, waitForHeal, wipeCluster, type LabCluster } from "../lab/cluster-fixture";
+import { labClusterArgs, labExecutor, labNode, loadLab, type Lab, type LabNode } from "../lab/lab";
 
 const REPLICA_3 = { type: "replicate", replica: 3 } as const;
 
@@ -383,6 +384,134 @@ describe("faults: injected on the lab while the engine works", function () {
         } finally {
             await engine.destroy().catch(() => undefined);
             await engine.dispose();
+        }
+    });
+    it("n3 killed mid-expansion: the expansion fails, and once n3 is back the next up removes its stray brick and grows the volume", async function () {
+        let size = "1Gi";
+        const engine = await volumesStack("faults-expand", cluster.topology, () => ({ grow: size }));
+        const n3 = cluster.hosts.get("n3")!;
+        let n3Down = false;
+        try {
+            const [source, backups, bricks] = (await engine.up()).outputs.grow.value as VolumeOutput;
+            const written = await onMount(source, backups, WRITE);
+            size = "2Gi";
+            const up = engine.up().then(
+                () => "finished",
+                (error: unknown) => (error instanceof EngineOperationError ? /volume 'grow'[^\n]*/.exec(error.message)?.[0] ?? error.message : `failed otherwise: ${error}`),
+            );
+            await waitFor("a new brick on n3", 120_000, 100, async () => {
+                const lvs = parseLvs((await n3.run(lvsArgs([cluster.vgNames.get("n3")!]))).stdout);
+                return { done: lvs.length > 2 ? true : undefined, seen: lvs.map((lv) => lv.lvName).join(",") };
+            });
+            await labNode("kill", "n3");
+            n3Down = true;
+            const first = await up;
+            console.log(`      expansion with n3 killed: ${first.slice(0, 400)}`);
+            assert.notEqual(first, "finished");
+            await labNode("start", "n3");
+            n3Down = false;
+            await closeAll();
+            await waitForPool(cluster);
+            console.log(`      n3 back: ${await hostPicture(cluster)}`);
+
+            const { outputs, stdout } = await engine.up();
+            const [, , grown] = outputs.grow.value as VolumeOutput;
+            assert.equal(grown.length, 6, "two replica sets");
+            assert.deepEqual(grown.slice(0, 3), bricks, "the first set kept");
+            console.log(`      next up: ${stdout.split("\n").filter((line) => /unused brick|added/.test(line)).map((line) => line.trim().slice(0, 200)).join(" | ")}`);
+            await assertHostsHoldExactly(cluster, grown, ["grow"]);
+            assert.equal(await onMount(source, backups, READ), written);
+            await engine.destroy();
+            await assertHostsHoldExactly(cluster, [], []);
+        } finally {
+            if (n3Down) {
+                await labNode("start", "n3");
+                await closeAll();
+                await waitForPool(cluster);
+            }
+            await engine.destroy().catch(() => undefined);
+            await engine.dispose();
+        }
+    });
+});
+
+describe("faults: a node killed in the middle of a brick move", function () {
+    let lab: Lab;
+    let devices: (node: LabNode) => string[];
+    let engine: EngineStack;
+
+    before(async function () {
+        lab = loadLab();
+        await wipeCluster(lab);
+        devices = (node) => node.devices;
+        // Cluster and volume in one stack, so a device leaving the cluster moves the brick in the same up.
+        engine = await EngineStack.create({
+            projectName: "faults-move",
+            program: async () => {
+                const args = labClusterArgs(lab);
+                const clusterResource = new GlusterCluster("moves", { ...args, nodes: args.nodes.map((node, index) => ({ ...node, devices: devices(lab.nodes[index]).map((path) => ({ path })) })) });
+                const volume = new GlusterVolume("moving", { cluster: clusterResource, size: "1Gi", durability: REPLICA_3 });
+                return { volume: pulumi.all([volume.mountSource, volume.backupVolfileServers, volume.bricks]) };
+            },
+        });
+    });
+
+    after(async function () {
+        try {
+            await engine?.destroy().catch((error: unknown) => console.log(`      clean-up: destroy failed: ${error}`));
+            await engine?.dispose();
+            await wipeCluster(lab);
+        } finally {
+            await closeAll();
+        }
+    });
+
+    it("n1 killed while its brick moves to its other device: the move fails, and once n1 is back the next up removes the stray brick and moves it", async function () {
+        const [source, backups, bricks] = (await engine.up()).outputs.volume.value as VolumeOutput;
+        const written = await onMount(source, backups, WRITE);
+        const n1 = labExecutor(lab.nodes[0]);
+        const moving = bricks.find((brick) => brick.node === "n1")!;
+        devices = (node) => node.devices.filter((path) => !(node.name === "n1" && path === moving.device));
+        const up = engine.up().then(
+            () => "finished",
+            (error: unknown) => (error instanceof EngineOperationError ? /volume 'moving'[^\n]*|brick[^\n]*/.exec(error.message)?.[0] ?? error.message : `failed otherwise: ${error}`),
+        );
+        await waitFor("the replacement brick on n1", 180_000, 100, async () => {
+            const lvs = parseLvs((await n1.run(lvsArgs())).stdout);
+            return { done: lvs.length > 2 ? true : undefined, seen: lvs.map((lv) => `${lv.vgName}/${lv.lvName}`).join(",") };
+        });
+        await labNode("kill", "n1");
+        let n1Down = true;
+        try {
+            const first = await up;
+            console.log(`      move with n1 killed: ${first.slice(0, 400)}`);
+            assert.notEqual(first, "finished");
+            await labNode("start", "n1");
+            n1Down = false;
+            await closeAll();
+            const n2 = labExecutor(lab.nodes[1]);
+            await waitFor("n1's brick online again", 180_000, 2000, async () => {
+                const [status] = parseVolumeStatus((await n2.run(glusterArgs("volume", "status", "moving"))).stdout);
+                const online = status.bricks.filter((brick) => brick.online).length;
+                return { done: online === 3 ? true : undefined, seen: JSON.stringify(status.bricks) };
+            });
+            await waitForHeal(n2, "moving");
+
+            const { outputs, stdout } = await engine.up();
+            console.log(`      next up: ${stdout.split("\n").filter((line) => /unused brick|replaced by/.test(line)).map((line) => line.trim().slice(0, 220)).join(" | ")}`);
+            const [, , after] = outputs.volume.value as VolumeOutput;
+            const moved = after.find((brick) => brick.node === "n1")!;
+            assert.notEqual(moved.device, moving.device, "the brick left the removed device");
+            const [info] = parseVolumeInfo((await n1.run(volumeInfoArgs("moving"))).stdout);
+            assert.deepEqual(info.bricks.map((brick) => `${brick.host}:${brick.path}`), after.map((brick) => `${brick.host}:${brick.path}`), "state follows gluster's brick list");
+            const lvs = parseLvs((await n1.run(lvsArgs())).stdout).map((lv) => `${lv.vgName}/${lv.lvName}`).sort();
+            assert.deepEqual(lvs, [`${moved.vgName}/brick_${moved.id}`, `${moved.vgName}/tp_${moved.id}`].sort(), "n1 holds the moved brick and nothing else");
+            assert.equal(await onMount(source, backups, READ), written);
+        } finally {
+            if (n1Down) {
+                await labNode("start", "n1");
+                await closeAll();
+            }
         }
     });
 });
