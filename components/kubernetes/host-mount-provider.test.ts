@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { diff, HOST_MOUNT_STATE_VERSION, type HostMountInputs, type HostMountOutputs } from "./host-mount-provider";
+import { diff, HOST_MOUNT_STATE_VERSION, validateHostMountInputs, type HostMountInputs, type HostMountOutputs } from "./host-mount-provider";
 import { hostMountFstabLine } from "./manifests";
 
 const inputs: HostMountInputs = {
@@ -29,5 +29,19 @@ describe("host mount provider: diff", () => {
 
     it("mounts again what refresh found unmounted", async () => {
         assert.equal((await diff("w1:/mnt/glusterfs/web", { ...stored, status: "unmounted" }, inputs)).changes, true);
+    });
+});
+
+describe("host mount provider: check", () => {
+    const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    const valid = { ...inputs, connection: { privateKey: "key", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFVhYHyVxHJW4rB7W2vY2l3b2l3b2l3b2l3b2l3b2l3b" } };
+    it("accepts a known mount", () => {
+        assert.deepEqual(validateHostMountInputs(valid), []);
+    });
+    it("takes a volume made in the same program: its mount source and servers unknown at preview", () => {
+        assert.deepEqual(validateHostMountInputs({ ...valid, mountSource: UNKNOWN, backupVolfileServers: UNKNOWN, mountPath: UNKNOWN }), []);
+    });
+    it("still names a bad mount source once it is known", () => {
+        assert.deepEqual(validateHostMountInputs({ ...valid, mountSource: "10.0.0.1:/web,ro" }).map((failure) => failure.property), ["mountSource"]);
     });
 });

@@ -6,7 +6,7 @@ import type { SshConnection } from "../cluster/topology";
 import { connectionExecutor } from "../cluster/connection";
 import { inputDiff } from "../dynamic/diff";
 import type { ValidationFailure } from "../placement/validation";
-import { validateConnection, validateHost, validateNodeName } from "../node/validation";
+import { isUnknownInput, validateConnection, validateHost, validateNodeName } from "../node/validation";
 import {
     FSTAB_SYNC_ARGS,
     fstabAddLineArgs,
@@ -56,7 +56,8 @@ export function validateHostMountInputs(inputs: Record<string, unknown>): Valida
         ...validateConnection(inputs.connection, "connection"),
     ];
     const { mountSource, mountPath, backupVolfileServers } = inputs;
-    if (mountSource !== undefined && typeof mountSource === "string" && !/^[A-Za-z0-9.:[\]-]+:\/[A-Za-z0-9_-]+$/.test(mountSource)) {
+    // Unknown at preview when the volume is made in the same program.
+    if (mountSource !== undefined && !isUnknownInput(mountSource) && typeof mountSource === "string" && !/^[A-Za-z0-9.:[\]-]+:\/[A-Za-z0-9_-]+$/.test(mountSource)) {
         failures.push({ property: "mountSource", reason: `'${mountSource}' is not a gluster mount source like 'host:/volume'` });
     }
     failures.push(...validateHostMountPath(mountPath, "mountPath"));

@@ -9,7 +9,7 @@ import { brickLvName, thinPoolName } from "./commands";
 import type { VolumeBrick } from "./inputs";
 
 /** heketi's brick path: <mount root>/vg_<id>/brick_<id>/brick. */
-const HEKETI_BRICK_PATH = /^\/var\/lib\/heketi\/mounts\/(vg_[0-9a-f]+)\/brick_([0-9a-f]+)\/brick$/;
+export const HEKETI_BRICK_PATH = /^\/var\/lib\/heketi\/mounts\/(vg_[0-9a-f]+)\/brick_([0-9a-f]+)\/brick$/;
 
 /** Why the volume on the hosts is not what the program declares; undefined when it is. */
 export function durabilityMismatch(info: GlusterVolumeInfo, durability: Durability): string | undefined {

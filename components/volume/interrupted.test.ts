@@ -6,7 +6,6 @@ import { threeNodeTopology } from "./testing/topology";
 const TAG = "pulumi_gluster_0123456789abcdef";
 const topology = threeNodeTopology((n) => [{ path: "/dev/sdb", vgName: `vg_${n}${n}${n}${n}`, tags: {} }]);
 const id = (n: number) => String(n).repeat(32);
-const replica3 = { type: "replicate", replica: 3 } as const;
 
 function info(paths: string[]): GlusterVolumeInfo {
     return {
@@ -30,11 +29,11 @@ describe("interrupted creates", () => {
     it("finishes a volume only when every one of its bricks lies in an own pool", () => {
         const paths = [1, 2, 3].map((n) => `/var/lib/heketi/mounts/vg_${n}${n}${n}${n}/brick_${id(n)}/brick`);
         const pools = [1, 2, 3].map((n) => ({ node: `n${n}`, vgName: `vg_${n}${n}${n}${n}`, id: id(n) }));
-        assert.equal(isOwnVolume(info(paths), topology, replica3, pools), true);
-        assert.equal(isOwnVolume(info(paths), topology, replica3, pools.slice(0, 2)), false, "one brick is someone else's");
-        assert.equal(isOwnVolume(info(paths), topology, replica3, pools.map((pool) => ({ ...pool, node: "n1" }))), false, "right ids on the wrong nodes");
-        assert.equal(isOwnVolume(info(["/data/brick1", ...paths.slice(1)]), topology, replica3, pools), false, "a brick outside heketi's layout");
-        assert.equal(isOwnVolume(info([]), topology, replica3, pools), false, "no bricks at all");
+        assert.equal(isOwnVolume(info(paths), topology, pools), true);
+        assert.equal(isOwnVolume(info(paths), topology, pools.slice(0, 2)), false, "one brick is someone else's");
+        assert.equal(isOwnVolume(info(paths), topology, pools.map((pool) => ({ ...pool, node: "n1" }))), false, "right ids on the wrong nodes");
+        assert.equal(isOwnVolume(info(["/data/brick1", ...paths.slice(1)]), topology, pools), false, "a brick outside heketi's layout");
+        assert.equal(isOwnVolume(info([]), topology, pools), false, "no bricks at all");
     });
 
     it("takes as stray the own pools the volume does not use, all without a volume, none when its bricks cannot be placed", () => {
@@ -42,8 +41,12 @@ describe("interrupted creates", () => {
         const used = [1, 2, 3].map((n) => ({ node: `n${n}`, vgName: `vg_${n}${n}${n}${n}`, id: id(n) }));
         const leftOver = { node: "n2", vgName: "vg_2222", id: id(7) };
         const movedAway = { node: "n1", vgName: "vg_9999", id: id(1) };
-        assert.deepEqual(strayPools([...used, leftOver, movedAway], info(paths), topology, replica3), [leftOver, movedAway]);
-        assert.deepEqual(strayPools([...used, leftOver], undefined, topology, replica3), [...used, leftOver]);
-        assert.deepEqual(strayPools([leftOver], info(["/data/brick1", ...paths.slice(1)]), topology, replica3), []);
+        assert.deepEqual(strayPools([...used, leftOver, movedAway], info(paths), topology), [leftOver, movedAway]);
+        assert.deepEqual(strayPools([...used, leftOver], undefined, topology), [...used, leftOver]);
+        assert.deepEqual(strayPools([leftOver], info(["/data/brick1", ...paths.slice(1)]), topology), []);
+        // Mid-move: the volume's brick still on a device leaving the cluster (not in the topology), the half-made replacement on the kept one.
+        const leaving = [`/var/lib/heketi/mounts/vg_8888/brick_${id(1)}/brick`, ...paths.slice(1)];
+        const replacement = { node: "n1", vgName: "vg_1111", id: id(1) };
+        assert.deepEqual(strayPools([{ node: "n1", vgName: "vg_8888", id: id(1) }, replacement, ...used.slice(1)], info(leaving), topology), [replacement]);
     });
 });

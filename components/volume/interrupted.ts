@@ -6,8 +6,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { lvsArgs, parseLvs, SshConnectionError, type GlusterVolumeInfo } from "../remote";
-import type { Durability } from "../placement";
-import { locateBricks } from "./adopt";
+import { HEKETI_BRICK_PATH } from "./adopt";
 import { destroyBrick } from "./bricks";
 import type { ClusterAccess } from "./cluster-access";
 import { brickPath, type BrickSpec } from "./commands";
@@ -49,13 +48,17 @@ export async function findOwnPools(cluster: ClusterAccess, tag: string): Promise
     return perNode.flat();
 }
 
-/** The volume's bricks as pools (node, VG, id); undefined when one lies outside this cluster or heketi's layout. */
-function volumePools(info: GlusterVolumeInfo, topology: ClusterAccess["topology"], durability: Durability): OwnPool[] | undefined {
-    try {
-        return locateBricks(info, topology, durability).map((brick) => ({ node: brick.node, vgName: brick.vgName, id: brick.id }));
-    } catch {
-        return undefined;
-    }
+/**
+ * The volume's bricks as pools (node, VG, id), from their hosts and paths alone (a brick on a
+ * device leaving the cluster counts too); undefined when one lies outside this cluster or heketi's layout.
+ */
+function volumePools(info: GlusterVolumeInfo, topology: ClusterAccess["topology"]): OwnPool[] | undefined {
+    const pools = info.bricks.map((brick) => {
+        const node = topology.nodes.find((candidate) => candidate.storageHost === brick.host);
+        const match = HEKETI_BRICK_PATH.exec(brick.path);
+        return node === undefined || match === null ? undefined : { node: node.name, vgName: match[1], id: match[2] };
+    });
+    return pools.every((pool) => pool !== undefined) ? pools : undefined;
 }
 
 const samePool = (a: OwnPool) => (b: OwnPool) => a.node === b.node && a.vgName === b.vgName && a.id === b.id;
@@ -64,17 +67,17 @@ const samePool = (a: OwnPool) => (b: OwnPool) => a.node === b.node && a.vgName =
  * True when every brick of the volume lies in a pool carrying the owner tag: this resource made
  * the volume in a create that never reported back.
  */
-export function isOwnVolume(info: GlusterVolumeInfo, topology: ClusterAccess["topology"], durability: Durability, pools: readonly OwnPool[]): boolean {
-    const used = volumePools(info, topology, durability);
+export function isOwnVolume(info: GlusterVolumeInfo, topology: ClusterAccess["topology"], pools: readonly OwnPool[]): boolean {
+    const used = volumePools(info, topology);
     return used !== undefined && used.length > 0 && used.every((brick) => pools.some(samePool(brick)));
 }
 
 /** Own pools the volume does not use (all of them when there is no volume): left by an interrupted create, expansion or move. */
-export function strayPools(pools: readonly OwnPool[], info: GlusterVolumeInfo | undefined, topology: ClusterAccess["topology"], durability: Durability): OwnPool[] {
+export function strayPools(pools: readonly OwnPool[], info: GlusterVolumeInfo | undefined, topology: ClusterAccess["topology"]): OwnPool[] {
     if (info === undefined) {
         return [...pools];
     }
-    const used = volumePools(info, topology, durability);
+    const used = volumePools(info, topology);
     // Bricks it cannot place in heketi's layout: better keep every pool than guess.
     return used === undefined ? [] : pools.filter((pool) => !used.some(samePool(pool)));
 }

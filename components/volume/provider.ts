@@ -114,7 +114,7 @@ export async function create(inputs: VolumeInputs): Promise<pulumi.dynamic.Creat
     }
     // What a create of this same resource left when the engine was stopped before it reported.
     const ownPools = inputs.owner === undefined ? [] : await findOwnPools(cluster, ownerTag(inputs.owner));
-    if (existing && isOwnVolume(existing, inputs.topology, inputs.durability, ownPools)) {
+    if (existing && isOwnVolume(existing, inputs.topology, ownPools)) {
         void pulumi.log.info(`volume '${name}': found as an earlier create of this resource left it (that run was stopped before it reported); finishing it`);
         const finished = await adopt(cluster, peer, inputs, existing);
         await flush(cluster, name, finished.outs!.bricks);
@@ -507,7 +507,7 @@ async function removeStrayOwnBricks(cluster: ClusterAccess, peer: SshExecutor, o
         return;
     }
     const pools = await findOwnPools(cluster, ownerTag(news.owner));
-    const stray = pools.length === 0 ? [] : strayPools(pools, await findVolume(peer, news.volumeName), withFormerNodes(news.topology, olds.topology), news.durability);
+    const stray = pools.length === 0 ? [] : strayPools(pools, await findVolume(peer, news.volumeName), withFormerNodes(news.topology, olds.topology));
     if (stray.length > 0) {
         await removeStrayBricks(cluster, news.volumeName, stray);
     }

@@ -213,10 +213,10 @@ describe("kubernetes: GlusterPersistentVolume on a real API server", function ()
             try {
                 const plan = await fresh.preview();
                 const creates = plan.events.changes().map(({ op, type }) => `${op} ${type}`);
-                assert.deepEqual(creates.filter((change) => /HostMount|Volume$/.test(change)), [
+                assert.deepEqual(creates.filter((change) => /:HostMount$|volume:Volume$/.test(change)).sort(), [
+                    "create pulumi-nodejs:dynamic/gluster/kubernetes:HostMount",
+                    "create pulumi-nodejs:dynamic/gluster/kubernetes:HostMount",
                     "create pulumi-nodejs:dynamic/gluster/volume:Volume",
-                    "create pulumi-nodejs:dynamic/gluster/kubernetes:HostMount",
-                    "create pulumi-nodejs:dynamic/gluster/kubernetes:HostMount",
                 ]);
                 mountPath = "/etc/glusterfs";
                 await assert.rejects(fresh.preview(), (error: unknown) => {
