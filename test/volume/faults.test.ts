@@ -9,7 +9,7 @@ import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterTopology } from "../../components/cluster";
 import { GlusterCluster } from "../../components/cluster";
-import { closeAll, glusterArgs, lvsArgs, parseLvs, parseVolumeInfo, parseVolumeStatus, type SshExecutor, volumeInfoArgs } from "../../components/remote";
+import { closeAll, glusterArgs, lvsArgs, parseLvs, parseVolumeInfo, parseVolumeStatus, SshConnectionError, type SshExecutor, volumeInfoArgs } from "../../components/remote";
 import { GlusterVolume, type VolumeBrick } from "../../components/volume";
 import { EngineOperationError, EngineStack } from "../engine/automation";
 import { glusterVolumes, leftovers, onMount, prepareCluster, waitFor, waitForHeal, wipeCluster, type LabCluster } from "../lab/cluster-fixture";
@@ -76,6 +76,17 @@ async function restartGlusterd(host: SshExecutor, between = ""): Promise<void> {
         "i=0; until gluster --mode=script pool list >/dev/null 2>&1; do i=$((i + 1)); [ \"$i\" -lt 60 ] || exit 1; sleep 1; done",
     ].join("\n");
     await host.run(["sh", "-c", script]);
+}
+
+/** Kills every session the host's sshd serves (the provider's, and this one), as a dropped link would end them. */
+async function cutSshSessions(host: SshExecutor): Promise<void> {
+    const sessions = "awk -v listener=\"$(cat /run/sshd.pid)\" '$4 == listener {print $1}' /proc/[0-9]*/stat 2>/dev/null";
+    // This command's own session dies with the others: its connection loss is the expected answer.
+    await host.tryRun(["sh", "-c", `for pid in $(${sessions}); do kill -KILL "$pid"; done`]).catch((error: unknown) => {
+        if (!(error instanceof SshConnectionError)) {
+            throw error;
+        }
+    });
 }
 
 /** Waits until every node's pool list shows all the others connected. */
@@ -362,10 +373,7 @@ describe("faults: injected on the lab while the engine works", function () {
                 const lvs = parseLvs((await n2.run(lvsArgs([cluster.vgNames.get("n2")!]))).stdout);
                 return { done: lvs.length > 0 ? true : undefined, seen: lvs.map((lv) => lv.lvName).join(",") };
             });
-            // Every session sshd serves (the provider's, and this one), as a dropped link would end them.
-            const sessions = "awk -v listener=\"$(cat /run/sshd.pid)\" '$4 == listener {print $1}' /proc/[0-9]*/stat 2>/dev/null";
-            const cut = await n2.tryRun(["sh", "-c", `for pid in $(${sessions}); do kill -KILL "$pid"; done`]).catch((error: unknown) => error);
-            console.log(`      cut: ${cut instanceof Error ? cut.message.slice(0, 120) : "the kill returned"}`);
+            await cutSshSessions(n2);
             const first = await up;
             if (!first.ok) {
                 assert.ok(first.error instanceof EngineOperationError);
@@ -386,6 +394,44 @@ describe("faults: injected on the lab while the engine works", function () {
             await engine.dispose();
         }
     });
+    it("SSH sessions to n2 cut mid-expansion: the expansion finishes or rolls back cleanly, the data stays, and the next up converges", async function () {
+        let size = "1Gi";
+        const engine = await volumesStack("faults-ssh-expand", cluster.topology, () => ({ cutgrow: size }));
+        const n2 = cluster.hosts.get("n2")!;
+        try {
+            const [source, backups, bricks] = (await engine.up()).outputs.cutgrow.value as VolumeOutput;
+            const written = await onMount(source, backups, WRITE);
+            size = "2Gi";
+            const up = engine.up().then(
+                (result) => ({ ok: true as const, result }),
+                (error: unknown) => ({ ok: false as const, error }),
+            );
+            await waitFor("a new brick on n2", 120_000, 100, async () => {
+                const lvs = parseLvs((await n2.run(lvsArgs([cluster.vgNames.get("n2")!]))).stdout);
+                return { done: lvs.length > 2 ? true : undefined, seen: lvs.map((lv) => lv.lvName).join(",") };
+            });
+            await cutSshSessions(n2);
+            const first = await up;
+            if (!first.ok) {
+                assert.ok(first.error instanceof EngineOperationError);
+                console.log(`      first up failed: ${/volume 'cutgrow'[^\n]*/.exec(first.error.message)?.[0].slice(0, 400)}`);
+                await assertHostsHoldExactly(cluster, bricks, ["cutgrow"]);
+            } else {
+                console.log("      first up finished despite the cut (the executor reconnected between commands)");
+            }
+            const { outputs } = first.ok ? first.result : await engine.up();
+            const [, , grown] = outputs.cutgrow.value as VolumeOutput;
+            assert.equal(grown.length, 6, "two replica sets");
+            await assertHostsHoldExactly(cluster, grown, ["cutgrow"]);
+            assert.equal(await onMount(source, backups, READ), written);
+            await engine.destroy();
+            await assertHostsHoldExactly(cluster, [], []);
+        } finally {
+            await engine.destroy().catch(() => undefined);
+            await engine.dispose();
+        }
+    });
+
     it("n3 killed mid-expansion: the expansion fails, and once n3 is back the next up removes its stray brick and grows the volume", async function () {
         let size = "1Gi";
         const engine = await volumesStack("faults-expand", cluster.topology, () => ({ grow: size }));
