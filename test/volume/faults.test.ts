@@ -101,6 +101,47 @@ async function waitForPool(cluster: LabCluster): Promise<void> {
 const WRITE = "seq 1 100000 > numbers.txt\nmkdir -p notes\necho kept > notes/a.txt\nsync numbers.txt notes/a.txt notes .\nsha256sum numbers.txt notes/a.txt";
 const READ = "sha256sum numbers.txt notes/a.txt";
 
+/**
+ * Creates volume `name` while `inject` hits `nodeName` as soon as the volume's brick LV exists
+ * there. `inject` returns what to wait for before the next up. The first up may finish or fail:
+ * a failure must leave nothing behind. Then an up converges, the volume serves data, and destroy
+ * leaves nothing.
+ */
+async function createUnderFault(cluster: LabCluster, name: string, nodeName: string, inject: (host: SshExecutor) => Promise<() => Promise<void>>): Promise<void> {
+    const engine = await volumesStack(`faults-${name}`, cluster.topology, () => ({ [name]: "1Gi" }));
+    const host = cluster.hosts.get(nodeName)!;
+    try {
+        const up = engine.up().then(
+            (result) => ({ ok: true as const, result }),
+            (error: unknown) => ({ ok: false as const, error }),
+        );
+        await waitFor(`the new brick on ${nodeName}`, 120_000, 100, async () => {
+            const lvs = parseLvs((await host.run(lvsArgs([cluster.vgNames.get(nodeName)!]))).stdout);
+            return { done: lvs.length > 0 ? true : undefined, seen: lvs.map((lv) => lv.lvName).join(",") };
+        });
+        const settled = await inject(host);
+        const first = await up;
+        if (!first.ok) {
+            assert.ok(first.error instanceof EngineOperationError);
+            console.log(`      first up failed: ${new RegExp(`volume '${name}'[^\\n]*`).exec(first.error.message)?.[0].slice(0, 400)}`);
+            await assertHostsHoldExactly(cluster, [], []);
+        } else {
+            console.log("      first up finished despite the fault");
+        }
+        await settled();
+        const { outputs } = first.ok ? first.result : await engine.up();
+        const [source, backups, bricks] = outputs[name].value as VolumeOutput;
+        await assertHostsHoldExactly(cluster, bricks, [name]);
+        const written = await onMount(source, backups, WRITE);
+        assert.equal(await onMount(source, backups, READ), written);
+        await engine.destroy();
+        await assertHostsHoldExactly(cluster, [], []);
+    } finally {
+        await engine.destroy().catch(() => undefined);
+        await engine.dispose();
+    }
+}
+
 describe("faults: injected on the lab while the engine works", function () {
     let lab: Lab;
     let cluster: LabCluster;
@@ -240,39 +281,10 @@ describe("faults: injected on the lab while the engine works", function () {
     });
 
     it("glusterd restarted on n2 during a create: the create finishes or rolls back cleanly, and the next up converges", async function () {
-        const engine = await volumesStack("faults-restart", cluster.topology, () => ({ restart: "1Gi" }));
-        const n2 = cluster.hosts.get("n2")!;
-        try {
-            const up = engine.up().then(
-                (result) => ({ ok: true as const, result }),
-                (error: unknown) => ({ ok: false as const, error }),
-            );
-            await waitFor("the new brick on n2", 120_000, 100, async () => {
-                const lvs = parseLvs((await n2.run(lvsArgs([cluster.vgNames.get("n2")!]))).stdout);
-                return { done: lvs.length > 0 ? true : undefined, seen: lvs.map((lv) => lv.lvName).join(",") };
-            });
-            await restartGlusterd(n2);
-            const first = await up;
-            if (!first.ok) {
-                assert.ok(first.error instanceof EngineOperationError);
-                console.log(`      first up failed: ${/volume 'restart'[^\n]*/.exec(first.error.message)?.[0].slice(0, 400)}`);
-                await assertHostsHoldExactly(cluster, [], []);
-                await waitForPool(cluster);
-            } else {
-                console.log("      first up finished despite the restart");
-            }
-            const { outputs } = first.ok ? first.result : await engine.up();
-            const [source, backups, bricks] = outputs.restart.value as VolumeOutput;
-            await assertHostsHoldExactly(cluster, bricks, ["restart"]);
-            const written = await onMount(source, backups, WRITE);
-            assert.equal(await onMount(source, backups, READ), written);
-            await engine.destroy();
-            await assertHostsHoldExactly(cluster, [], []);
-        } finally {
-            await waitForPool(cluster).catch(() => undefined);
-            await engine.destroy().catch(() => undefined);
-            await engine.dispose();
-        }
+        await createUnderFault(cluster, "restart", "n2", async (host) => {
+            await restartGlusterd(host);
+            return async () => waitForPool(cluster);
+        });
     });
     it("an SSH key rotated (new key on the hosts, program updated) is one up that touches no brick, and no state keeps the old key", async function () {
         const dir = mkdtempSync(path.join(tmpdir(), "faults-key-"));
@@ -362,37 +374,10 @@ describe("faults: injected on the lab while the engine works", function () {
     });
 
     it("SSH sessions to n2 cut mid-create: the create finishes or rolls back cleanly, and the next up converges", async function () {
-        const engine = await volumesStack("faults-ssh", cluster.topology, () => ({ cut: "1Gi" }));
-        const n2 = cluster.hosts.get("n2")!;
-        try {
-            const up = engine.up().then(
-                (result) => ({ ok: true as const, result }),
-                (error: unknown) => ({ ok: false as const, error }),
-            );
-            await waitFor("the new brick on n2", 120_000, 100, async () => {
-                const lvs = parseLvs((await n2.run(lvsArgs([cluster.vgNames.get("n2")!]))).stdout);
-                return { done: lvs.length > 0 ? true : undefined, seen: lvs.map((lv) => lv.lvName).join(",") };
-            });
-            await cutSshSessions(n2);
-            const first = await up;
-            if (!first.ok) {
-                assert.ok(first.error instanceof EngineOperationError);
-                console.log(`      first up failed: ${/volume 'cut'[^\n]*/.exec(first.error.message)?.[0].slice(0, 400)}`);
-                await assertHostsHoldExactly(cluster, [], []);
-            } else {
-                console.log("      first up finished despite the cut (the executor reconnected between commands)");
-            }
-            const { outputs } = first.ok ? first.result : await engine.up();
-            const [source, backups, bricks] = outputs.cut.value as VolumeOutput;
-            await assertHostsHoldExactly(cluster, bricks, ["cut"]);
-            const written = await onMount(source, backups, WRITE);
-            assert.equal(await onMount(source, backups, READ), written);
-            await engine.destroy();
-            await assertHostsHoldExactly(cluster, [], []);
-        } finally {
-            await engine.destroy().catch(() => undefined);
-            await engine.dispose();
-        }
+        await createUnderFault(cluster, "cut", "n2", async (host) => {
+            await cutSshSessions(host);
+            return async () => undefined;
+        });
     });
     it("SSH sessions to n2 cut mid-expansion: the expansion finishes or rolls back cleanly, the data stays, and the next up converges", async function () {
         let size = "1Gi";
