@@ -352,7 +352,7 @@ async function evacuate(cluster: ClusterAccess, peer: SshExecutor, olds: VolumeO
     // Where the bricks are now, not where state last saw them: an interrupted run may have moved some.
     const bricks = await bricksOnHosts(cluster, info, withFormerNodes(news.topology, olds.topology), news.durability, olds.bricks);
     const moves = bricksToMove(bricks, news.topology);
-    await removeStrayOwnBricks(cluster, peer, olds, news);
+    await removeStrayOwnBricks(cluster, olds, news, async () => info);
     const targets = await planMoves(cluster, olds.topology, news, bricks, moves);
     for (const [index, move] of moves.entries()) {
         const position = bricks.findIndex((brick) => brick === move.brick);
@@ -501,13 +501,16 @@ function isKnownTopology(topology: unknown): topology is ClusterTopology {
     return typeof topology === "object" && topology !== null && Array.isArray((topology as ClusterTopology).nodes) && !JSON.stringify(topology).includes(UNKNOWN);
 }
 
-/** Bricks an interrupted expansion or move made and never added: they hold the space (and names) a new try needs. */
-async function removeStrayOwnBricks(cluster: ClusterAccess, peer: SshExecutor, olds: VolumeOutputs, news: VolumeInputs): Promise<void> {
+/**
+ * Bricks an interrupted expansion or move made and never added: they hold the space (and names) a
+ * new try needs. `volumeInfo` reads the live volume, only when own pools exist.
+ */
+async function removeStrayOwnBricks(cluster: ClusterAccess, olds: VolumeOutputs, news: VolumeInputs, volumeInfo: () => Promise<GlusterVolumeInfo | undefined>): Promise<void> {
     if (news.owner === undefined) {
         return;
     }
     const pools = await findOwnPools(cluster, ownerTag(news.owner));
-    const stray = pools.length === 0 ? [] : strayPools(pools, await findVolume(peer, news.volumeName), withFormerNodes(news.topology, olds.topology));
+    const stray = pools.length === 0 ? [] : strayPools(pools, await volumeInfo(), withFormerNodes(news.topology, olds.topology));
     if (stray.length > 0) {
         await removeStrayBricks(cluster, news.volumeName, stray);
     }
@@ -516,7 +519,7 @@ async function removeStrayOwnBricks(cluster: ClusterAccess, peer: SshExecutor, o
 /** heketi's expansion: new brick sets placed away from the existing ones, add-brick, rebalance. */
 async function expand(cluster: ClusterAccess, peer: SshExecutor, olds: VolumeOutputs, news: VolumeInputs, addBytes: number): Promise<VolumeBrick[]> {
     const name = news.volumeName;
-    await removeStrayOwnBricks(cluster, peer, olds, news);
+    await removeStrayOwnBricks(cluster, olds, news, () => findVolume(peer, name));
     const existingBricks: ExistingBrick[] = olds.bricks.map((brick) => ({ node: brick.node, deviceId: brick.vgName }));
     const firstSet = Math.max(-1, ...olds.bricks.map((brick) => brick.setIndex)) + 1;
     const made: Made = { progress: [], volumeCreated: false };
