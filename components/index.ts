@@ -2,10 +2,11 @@
 // provider implementations stay internal (the project's tests import them from their folders).
 
 // Resources and their arguments.
-export { GlusterCluster, GlusterClusterArgsError, type GlusterClusterArgs, type GlusterClusterDeviceArgs, type GlusterClusterNodeArgs } from "./cluster/cluster";
+export { GlusterCluster, GlusterClusterArgsError } from "./cluster/cluster";
+export type { GlusterClusterArgs, GlusterClusterDeviceArgs, GlusterClusterNodeArgs } from "./cluster/args";
 export type { HeketiConnectionDefaults } from "./cluster/heketi-topology";
-export type { ClusterDevice, ClusterNode, ClusterTopology, DeviceState, SshConnection } from "./cluster/topology";
-export { GlusterNode, GLUSTER_NODE_TYPE, type GlusterNodeArgs, type PoolMemberArgs, type SshConnectionArgs } from "./node/node";
+export type { ClusterDevice, ClusterNode, ClusterTopology, DeviceState, SshConnection, SshConnectionArgs } from "./access";
+export { GlusterNode, GLUSTER_NODE_TYPE, type GlusterNodeArgs, type PoolMemberArgs } from "./node/node";
 export { GlusterBootstrap, GLUSTER_BOOTSTRAP_TYPE, type GlusterBootstrapArgs } from "./node/bootstrap";
 export { GlusterDevice, GLUSTER_DEVICE_TYPE, type GlusterDeviceArgs } from "./device/device";
 export { GlusterVolume, type ClusterWithTopology, type GlusterVolumeArgs } from "./volume/volume";
@@ -24,7 +25,7 @@ export { kubernetesNameCollisions, type AccessMode, type PersistentVolumeMode, t
 
 // Errors a program or its provider calls may raise.
 export { PlacementError, type PlacementFailureReason } from "./placement/errors";
-export { HostKeyMismatchError, RemoteCommandError, RemoteTimeoutError, SshConnectionError } from "./remote/executor";
+export { HostKeyMismatchError, RemoteCommandError, RemoteTimeoutError, SshConnectionError } from "./remote/errors";
 
 /** Closes the SSH connections this process opened (a program that made none need not call it). */
-export { closeAll } from "./remote/executor";
+export { closeAll } from "./remote/connection";

@@ -2,7 +2,7 @@
 // teams moving off heketi. Node names come from the manage host names; each device adopts the
 // volume group heketi made on it, so the volumes on it can be adopted in turn. Pure.
 import type * as pulumi from "@pulumi/pulumi";
-import type { GlusterClusterArgs, GlusterClusterNodeArgs } from "./cluster";
+import type { GlusterClusterArgs, GlusterClusterNodeArgs } from "./args";
 
 /** SSH access for every node: heketi's topology has none. */
 export interface HeketiConnectionDefaults {

@@ -1,4 +1,4 @@
-export * from "./topology";
+export * from "./args";
 export * from "./validation";
 export * from "./cluster";
 export * from "./heketi-topology";

@@ -1,9 +1,9 @@
 // GlusterCluster's argument checks: every failure names its field, e.g. "nodes[0].devices[1].path".
 // Values not known yet (Outputs) are skipped; the cluster checks them again once they resolve.
+import { DEVICE_STATES, validateConnection, type DeviceState } from "../access";
+import { firstRepeats, isRecord, isUnknownInput, quoteValue, validateHost, validateNodeName, validateOptionalBoolean, type ValidationFailure } from "../checks";
 import { duplicateDevicePaths, validateDevicePath, validateTags } from "../device/validation";
-import { firstRepeats, isRecord, isUnknownInput, quoteValue, validateConnection, validateHost, validateNodeName, validateOptionalBoolean } from "../node/validation";
-import { validateZoneChecking, type ValidationFailure } from "../placement/validation";
-import { DEVICE_STATES, type DeviceState } from "./topology";
+import { validateZoneChecking } from "../placement/validation";
 
 export function validateClusterArgs(args: unknown): ValidationFailure[] {
     if (!isRecord(args)) {

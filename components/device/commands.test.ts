@@ -5,11 +5,9 @@ import {
     flushDeviceArgs,
     isVgNotFound,
     parsePvReport,
-    parseSignatures,
     pvcreateArgs,
     pvremoveArgs,
     pvReportArgs,
-    signatureProbeArgs,
     vgcreateArgs,
     vgNameFor,
     vgremoveArgs,
@@ -17,20 +15,7 @@ import {
     wipeArgs,
 } from "./commands";
 
-// Captured on a lab node (util-linux 2.38, LVM 2.03.16).
-const WIPEFS_XFS = `{
-   "signatures": [
-      {
-         "device": "ubdc",
-         "offset": "0x0",
-         "type": "xfs",
-         "uuid": "202f7e34-c927-46dc-8c30-b35e565efb84",
-         "label": null
-      }
-   ]
-}
-`;
-const WIPEFS_EMPTY = '{\n   "signatures": [\n\n   ]\n}\n';
+// Captured on a lab node (LVM 2.03.16).
 const PVS_EMPTY = '  {\n      "report": [\n          {\n              "pv": [\n              ]\n          }\n      ]\n  }\n';
 const PVS_TWO = `  {
       "report": [
@@ -61,7 +46,6 @@ describe("device: LVM and wipefs commands", () => {
         assert.deepEqual(pvremoveArgs("/dev/ubdb"), ["pvremove", "-qq", "/dev/ubdb"]);
         assert.deepEqual(removeVgMountDirArgs("vg_93d9887353667f2c"), ["rm", "-d", "-f", "/var/lib/heketi/mounts/vg_93d9887353667f2c"]);
         assert.deepEqual(wipeArgs("/dev/ubdb"), ["wipefs", "--all", "--", "/dev/ubdb"]);
-        assert.deepEqual(signatureProbeArgs("/dev/ubdb"), ["wipefs", "--no-act", "--json", "--", "/dev/ubdb"]);
         assert.deepEqual(blockDeviceTestArgs("/dev/ubdb"), ["test", "-b", "/dev/ubdb"]);
         assert.deepEqual(pvReportArgs("/dev/ubdb"), ["pvs", "--reportformat", "json", "-o", "pv_name,vg_name,pv_uuid", "/dev/ubdb"]);
         assert.deepEqual(pvReportArgs(), ["pvs", "--reportformat", "json", "-o", "pv_name,vg_name,pv_uuid"]);
@@ -74,12 +58,6 @@ describe("device: LVM and wipefs commands", () => {
             { pvName: "/dev/ubdc", vgName: null, pvUuid: "Zp1iTi-ncf3-7Gmc-2bO1-E2cS-UnWv-Hc8iXy" },
         ]);
         assert.throws(() => parsePvReport("{}"), /^Error: pvs printed no report: \{\}$/);
-    });
-
-    it("parses wipefs signatures; no output means none", () => {
-        assert.deepEqual(parseSignatures(WIPEFS_XFS), [{ type: "xfs", offset: "0x0" }]);
-        assert.deepEqual(parseSignatures(WIPEFS_EMPTY), []);
-        assert.deepEqual(parseSignatures(""), []);
     });
 
     it("explains a refused device: node, device, what was found and the fix", () => {

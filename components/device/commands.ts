@@ -2,6 +2,7 @@
 // output. The device path is a user's value: "--" goes before it for wipefs and sync; `test` reads
 // no "--" and LVM keeps heketi's forms, both safe as validateDevicePath lets only absolute paths in.
 import { createHash } from "node:crypto";
+import { vgMountDir, type DeviceSignature } from "../access";
 
 /** "vg_" + 16 hex: the same node name and path always give the same VG, so re-runs find it. */
 export function vgNameFor(nodeName: string, path: string): string {
@@ -16,11 +17,6 @@ export function blockDeviceTestArgs(path: string): string[] {
 /** Every PV, or only `path`'s, with its VG and UUID. */
 export function pvReportArgs(path?: string): string[] {
     return ["pvs", "--reportformat", "json", "-o", "pv_name,vg_name,pv_uuid", ...(path === undefined ? [] : [path])];
-}
-
-/** Lists the signatures (filesystems, partition tables, RAID or LVM labels) on a device, changing nothing. */
-export function signatureProbeArgs(path: string): string[] {
-    return ["wipefs", "--no-act", "--json", "--", path];
 }
 
 /** Erases every signature: only with destroyData. */
@@ -48,13 +44,6 @@ export function vgremoveArgs(vgName: string): string[] {
     return ["vgremove", "-qq", vgName];
 }
 
-/** Where the bricks of a VG are mounted, one directory each (heketi's layout). */
-export const BRICK_MOUNT_ROOT = "/var/lib/heketi/mounts";
-
-export function vgMountDir(vgName: string): string {
-    return `${BRICK_MOUNT_ROOT}/${vgName}`;
-}
-
 /** Removes a VG's brick mount directory if it is empty; a missing one is fine. */
 export function removeVgMountDirArgs(vgName: string): string[] {
     return ["rm", "-d", "-f", vgMountDir(vgName)];
@@ -78,25 +67,6 @@ export function parsePvReport(json: string): PvReportRow[] {
         throw new Error(`pvs printed no report: ${json.trim().slice(0, 200)}`);
     }
     return rows.map((row) => ({ pvName: row.pv_name ?? "", vgName: row.vg_name ? row.vg_name : null, pvUuid: row.pv_uuid ?? "" }));
-}
-
-export interface DeviceSignature {
-    /** e.g. "xfs", "gpt", "LVM2_member". */
-    type: string;
-    /** Byte offset as wipefs prints it, e.g. "0x0". */
-    offset: string;
-}
-
-/** Parses `wipefs --json`; a device without signatures prints nothing or an empty list. */
-export function parseSignatures(json: string): DeviceSignature[] {
-    if (json.trim() === "") {
-        return [];
-    }
-    const signatures = (JSON.parse(json) as { signatures?: Array<Record<string, unknown>> }).signatures;
-    if (!Array.isArray(signatures)) {
-        throw new Error(`wipefs printed no signature list: ${json.trim().slice(0, 200)}`);
-    }
-    return signatures.map((signature) => ({ type: String(signature.type ?? "unknown"), offset: String(signature.offset ?? "?") }));
 }
 
 /** The refusal for a device that holds something: names the node, the device, what was found and the fix. */

@@ -1,7 +1,7 @@
 // GlusterDevice: a block device on a node holding one LVM volume group for bricks (see provider.ts).
 import * as pulumi from "@pulumi/pulumi";
+import type { SshConnectionArgs } from "../access";
 import { dynamicProviderShim, PROVIDER_REGISTRY, withSecretOutputs } from "../dynamic";
-import type { SshConnectionArgs } from "../node/node";
 
 const deviceProvider = dynamicProviderShim(PROVIDER_REGISTRY, "device");
 

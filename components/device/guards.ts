@@ -1,6 +1,6 @@
 // What the device provider refuses so that no plan wipes or drops a disk the user did not name.
 // Pure, so each refusal has an exact-text test.
-import type { ValidationFailure } from "../placement/validation";
+import type { ValidationFailure } from "../checks";
 
 /**
  * destroyData is one decision about one disk: set for `oldPath`, it says nothing about the disk

@@ -1,25 +1,21 @@
 // The GlusterDevice dynamic provider: a block device on a node turned into one LVM volume group
 // for bricks. Loaded by name through the shim in device.ts, inside the dynamic provider process.
 import * as pulumi from "@pulumi/pulumi";
-import { formatSize } from "../sizes";
-import type { SshConnection } from "../cluster/topology";
-import type { ValidationFailure } from "../placement/validation";
-import { lvsArgs, parseLvs, parseVgs, type SshExecutor, vgsArgs, type VolumeGroup } from "../remote";
-import { connectionExecutor } from "../cluster/connection";
+import { connectionExecutor, parseSignatures, signatureProbeArgs, validateConnection, type SshConnection } from "../access";
+import { validateHost, validateNodeName, validateOptionalBoolean, type ValidationFailure } from "../checks";
 import { inputDiff, type InputDiffRules } from "../dynamic/diff";
-import { validateConnection, validateHost, validateNodeName, validateOptionalBoolean } from "../node/validation";
+import { lvsArgs, parseLvs, parseVgs, type HostExecutor, vgsArgs, type VolumeGroup } from "../remote";
+import { formatSize } from "../sizes";
 import {
     blockDeviceTestArgs,
     deviceHoldsDataMessage,
     flushDeviceArgs,
     isVgNotFound,
     parsePvReport,
-    parseSignatures,
     pvcreateArgs,
     pvremoveArgs,
     removeVgMountDirArgs,
     pvReportArgs,
-    signatureProbeArgs,
     vgcreateArgs,
     vgNameFor,
     vgremoveArgs,
@@ -126,7 +122,7 @@ export async function create(inputs: DeviceInputs): Promise<pulumi.dynamic.Creat
     return { id: vgName, outs: await outputsFor(host, inputs, group) };
 }
 
-async function adoptedGroup(host: SshExecutor, inputs: DeviceInputs, vgName: string): Promise<pulumi.dynamic.CreateResult<DeviceOutputs>> {
+async function adoptedGroup(host: HostExecutor, inputs: DeviceInputs, vgName: string): Promise<pulumi.dynamic.CreateResult<DeviceOutputs>> {
     const group = await volumeGroup(host, vgName);
     if (!group) {
         throw new Error(`${host.label}: ${inputs.path} is a PV of volume group ${vgName}, which LVM cannot show; check the device`);
@@ -184,12 +180,12 @@ async function remove(id: string, props: DeviceOutputs): Promise<void> {
 // `delete` is a reserved word: export the function under the provider method's name.
 export { remove as delete };
 
-function deviceHost(inputs: DeviceInputs): SshExecutor {
+function deviceHost(inputs: DeviceInputs): HostExecutor {
     return connectionExecutor(inputs.nodeName, inputs.manageHost, inputs.connection);
 }
 
 /** Refuses a device with any signature, unless destroyData allows wiping it. */
-async function prepareEmptyDevice(host: SshExecutor, inputs: DeviceInputs): Promise<void> {
+async function prepareEmptyDevice(host: HostExecutor, inputs: DeviceInputs): Promise<void> {
     const signatures = parseSignatures((await host.run(signatureProbeArgs(inputs.path))).stdout);
     if (signatures.length === 0) {
         return;
@@ -200,16 +196,16 @@ async function prepareEmptyDevice(host: SshExecutor, inputs: DeviceInputs): Prom
     await host.run(wipeArgs(inputs.path));
 }
 
-async function physicalVolume(host: SshExecutor, path: string): Promise<PvReportRow | undefined> {
+async function physicalVolume(host: HostExecutor, path: string): Promise<PvReportRow | undefined> {
     const result = await host.run(pvReportArgs(path), { okExitCodes: [0, LVM_NOT_FOUND_EXIT] });
     return parsePvReport(result.stdout)[0];
 }
 
-async function physicalVolumes(host: SshExecutor): Promise<PvReportRow[]> {
+async function physicalVolumes(host: HostExecutor): Promise<PvReportRow[]> {
     return parsePvReport((await host.run(pvReportArgs())).stdout);
 }
 
-async function volumeGroup(host: SshExecutor, vgName: string): Promise<VolumeGroup | undefined> {
+async function volumeGroup(host: HostExecutor, vgName: string): Promise<VolumeGroup | undefined> {
     const result = await host.tryRun(vgsArgs([vgName]));
     if (result.exitCode === LVM_NOT_FOUND_EXIT && isVgNotFound(result.stderr)) {
         return undefined;
@@ -220,7 +216,7 @@ async function volumeGroup(host: SshExecutor, vgName: string): Promise<VolumeGro
     return parseVgs(result.stdout)[0];
 }
 
-async function outputsFor(host: SshExecutor, inputs: DeviceInputs, group: VolumeGroup): Promise<DeviceOutputs> {
+async function outputsFor(host: HostExecutor, inputs: DeviceInputs, group: VolumeGroup): Promise<DeviceOutputs> {
     const pvs = (await physicalVolumes(host)).filter((pv) => pv.vgName === group.vgName);
     const { nodeName, manageHost, connection, path, tags, destroyData, adoptVolumeGroup } = inputs;
     return {

@@ -1,6 +1,5 @@
 // Input checks for devices, shared by the device resource's `check` and GlusterCluster.
-import type { ValidationFailure } from "../placement/validation";
-import { firstRepeats, hasUnnormalizedSegment, isRecord, isUnknownInput, quoteValue } from "../node/validation";
+import { firstRepeats, hasUnnormalizedSegment, isRecord, isUnknownInput, quoteValue, type ValidationFailure } from "../checks";
 
 /** An absolute, normalized device path such as "/dev/sdb" or "/dev/disk/by-id/…". */
 export function validateDevicePath(value: unknown, property: string): ValidationFailure[] {

@@ -2,11 +2,9 @@
 // and an fstab line (so it comes back after a reboot), and removes both on delete. Loaded by name
 // through the shim in host-mount.ts, inside the dynamic provider process.
 import * as pulumi from "@pulumi/pulumi";
-import type { SshConnection } from "../cluster/topology";
-import { connectionExecutor } from "../cluster/connection";
+import { connectionExecutor, validateConnection, type SshConnection } from "../access";
+import { isUnknownInput, validateHost, validateNodeName, type ValidationFailure } from "../checks";
 import { inputDiff } from "../dynamic/diff";
-import type { ValidationFailure } from "../placement/validation";
-import { isUnknownInput, validateConnection, validateHost, validateNodeName } from "../node/validation";
 import {
     FSTAB_SYNC_ARGS,
     fstabAddLineArgs,
@@ -17,7 +15,7 @@ import {
     mountFromFstabArgs,
     mountpointArgs,
     removeEmptyDirectoryArgs,
-    type SshExecutor,
+    type HostExecutor,
     unmountArgs,
 } from "../remote";
 import { hostMountFstabLine } from "./manifests";
@@ -171,15 +169,15 @@ function volumeOf(mountSource: string): string {
     return mountSource.slice(mountSource.indexOf(":/") + 2);
 }
 
-function workerHost(inputs: HostMountInputs): SshExecutor {
+function workerHost(inputs: HostMountInputs): HostExecutor {
     return connectionExecutor(inputs.workerName, inputs.manageHost, inputs.connection);
 }
 
-async function fstabLines(host: SshExecutor, mountPath: string): Promise<string[]> {
+async function fstabLines(host: HostExecutor, mountPath: string): Promise<string[]> {
     return (await host.run(fstabLinesForMountArgs(mountPath))).stdout.split("\n").filter(Boolean);
 }
 
-async function isMounted(host: SshExecutor, mountPath: string): Promise<boolean> {
+async function isMounted(host: HostExecutor, mountPath: string): Promise<boolean> {
     return (await host.tryRun(mountpointArgs(mountPath))).exitCode === 0;
 }
 

@@ -2,8 +2,8 @@
 // its fstab line, for "hostMount" PersistentVolumes. A dynamic resource over SSH; the
 // implementation is in host-mount-provider.ts and state holds only the shim.
 import * as pulumi from "@pulumi/pulumi";
+import type { SshConnectionArgs } from "../access";
 import { dynamicProviderShim, PROVIDER_REGISTRY, withSecretOutputs } from "../dynamic";
-import type { SshConnectionArgs } from "../node/node";
 
 const hostMountProvider = dynamicProviderShim(PROVIDER_REGISTRY, "hostMount");
 

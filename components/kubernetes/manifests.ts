@@ -3,7 +3,7 @@
 // rule for the in-tree glusterfs plugin. No Pulumi here: the component feeds these to
 // @pulumi/kubernetes, and tests compare them field by field.
 import { isIP } from "node:net";
-import type { ValidationFailure } from "../placement/validation";
+import type { ValidationFailure } from "../checks";
 import { fstabEntryLine } from "../remote/fstab";
 import { GiB, KiB, MiB, TiB } from "../sizes";
 

@@ -4,9 +4,8 @@
 // hosts over SSH and gives pods that path, pinned to those workers.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { SshConnectionArgs } from "../node/node";
-import { validateHost } from "../node/validation";
-import { describeFailure, type ValidationFailure } from "../placement/validation";
+import type { SshConnectionArgs } from "../access";
+import { describeFailure, validateHost, type ValidationFailure } from "../checks";
 import type { GlusterVolume } from "../volume/volume";
 import { GlusterHostMount } from "./host-mount";
 import {

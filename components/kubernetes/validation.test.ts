@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describeFailure } from "../placement/validation";
+import { describeFailure } from "../checks";
 import { HOSTILE_VALUES } from "../remote/testing/hostile";
 import { kubernetesName } from "./manifests";
 import { validateDnsLabel, validateDnsSubdomain, validateHostMountPath, validateServiceName } from "./validation";

@@ -1,8 +1,7 @@
 // Checks for what GlusterPersistentVolume and GlusterHostMount put into Kubernetes objects and
 // onto workers: object names (DNS-1123/1035, as the API server checks them) and the host path a
 // volume is mounted at. Pure; failures name the field and the fix.
-import type { ValidationFailure } from "../placement/validation";
-import { hasUnnormalizedSegment, isUnknownInput, quoteValue } from "../node/validation";
+import { hasUnnormalizedSegment, isUnknownInput, quoteValue, type ValidationFailure } from "../checks";
 
 const MAX_SUBDOMAIN_LENGTH = 253;
 const MAX_LABEL_LENGTH = 63;

@@ -1,7 +1,7 @@
 // What preparing a bare storage host takes, as argv and pure readings of their output: the
 // packages of its OS family, glusterd enabled and running, device-mapper's thin-pool target
 // loaded now and at boot, and the brick mount root.
-import { BRICK_MOUNT_ROOT } from "../device/commands";
+import { BRICK_MOUNT_ROOT } from "../access";
 import { glusterCommand } from "../remote";
 
 export type OsFamily = "debian" | "rhel";

@@ -3,11 +3,10 @@
 // Every step checks first, so a prepared host costs a few read-only commands. Delete leaves the
 // host as it is: removing packages under a running gluster pool would be destructive.
 import * as pulumi from "@pulumi/pulumi";
-import type { SshConnection } from "../cluster/topology";
-import { connectionExecutor } from "../cluster/connection";
+import { connectionExecutor, runStep, validateConnection, type SshConnection } from "../access";
+import { validateHost, validateNodeName, type ValidationFailure } from "../checks";
 import { inputDiff } from "../dynamic/diff";
-import type { ValidationFailure } from "../placement/validation";
-import type { SshExecutor } from "../remote";
+import type { HostExecutor } from "../remote";
 import {
     DM_TARGETS_ARGS,
     ENABLE_GLUSTERD_ARGS,
@@ -25,7 +24,6 @@ import {
     PERSIST_THIN_POOL_ARGS,
     type OsFamily,
 } from "./bootstrap-commands";
-import { validateConnection, validateHost, validateNodeName } from "./validation";
 
 // 2: the provider in state names a registry key (1 named a compiled file), rewritten by the update.
 export const BOOTSTRAP_STATE_VERSION = 2;
@@ -87,7 +85,7 @@ async function remove(): Promise<void> {
 // `delete` is a reserved word: export the function under the provider method's name.
 export { remove as delete };
 
-async function installMissingPackages(host: SshExecutor, family: OsFamily): Promise<string[]> {
+async function installMissingPackages(host: HostExecutor, family: OsFamily): Promise<string[]> {
     const wanted = packagesFor(family);
     const missing = missingPackages(family, wanted, (await host.tryRun(packageQueryArgs(family, wanted))).stdout);
     if (missing.length > 0) {
@@ -99,7 +97,7 @@ async function installMissingPackages(host: SshExecutor, family: OsFamily): Prom
     return missing;
 }
 
-async function startGlusterd(host: SshExecutor): Promise<void> {
+async function startGlusterd(host: HostExecutor): Promise<void> {
     if ((await host.tryRun(HAS_SYSTEMD_ARGS)).exitCode === 0) {
         await step(host, "enable and start glusterd", ENABLE_GLUSTERD_ARGS);
     } else if ((await host.tryRun(GLUSTERD_ANSWERS_ARGS)).exitCode !== 0) {
@@ -107,18 +105,15 @@ async function startGlusterd(host: SshExecutor): Promise<void> {
     }
 }
 
-async function loadThinPool(host: SshExecutor): Promise<void> {
+async function loadThinPool(host: HostExecutor): Promise<void> {
     if (!hasThinPoolTarget((await host.run(DM_TARGETS_ARGS)).stdout)) {
         await step(host, "load dm_thin_pool", LOAD_THIN_POOL_ARGS);
     }
     await step(host, "load dm_thin_pool at boot", PERSIST_THIN_POOL_ARGS);
 }
 
-async function step(host: SshExecutor, what: string, argv: readonly string[], timeoutMs?: number): Promise<void> {
-    const result = await host.tryRun(argv, timeoutMs === undefined ? {} : { timeoutMs });
-    if (result.exitCode !== 0) {
-        throw new Error(`${host.label}: bootstrap step '${what}' failed (exit ${result.exitCode}): ${result.stderr.trim().slice(-500)}`);
-    }
+async function step(host: HostExecutor, what: string, argv: readonly string[], timeoutMs?: number): Promise<void> {
+    await runStep(host, `bootstrap step '${what}'`, argv, { timeoutMs });
 }
 
 function pick(inputs: BootstrapInputs): BootstrapInputs {

@@ -2,8 +2,8 @@
 // as gk-deploy did for its nodes. A dynamic resource over the project's own SSH executor rather
 // than @pulumi/command's remote.Command, whose provider plugin cannot be had here (see README).
 import * as pulumi from "@pulumi/pulumi";
+import type { SshConnectionArgs } from "../access";
 import { dynamicProviderShim, PROVIDER_REGISTRY, withSecretOutputs } from "../dynamic";
-import type { SshConnectionArgs } from "./node";
 
 const bootstrapProvider = dynamicProviderShim(PROVIDER_REGISTRY, "bootstrap");
 

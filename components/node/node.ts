@@ -1,20 +1,9 @@
 // GlusterNode: a storage host that is a member of a gluster pool (see provider.ts).
 import * as pulumi from "@pulumi/pulumi";
+import type { SshConnectionArgs } from "../access";
 import { dynamicProviderShim, PROVIDER_REGISTRY, withSecretOutputs } from "../dynamic";
 
 const nodeProvider = dynamicProviderShim(PROVIDER_REGISTRY, "node");
-
-/** How to reach a host over SSH; the private key should be a Pulumi secret. */
-export interface SshConnectionArgs {
-    /** Default "root". */
-    readonly user?: pulumi.Input<string>;
-    /** Default 22. */
-    readonly port?: pulumi.Input<number>;
-    /** Private key, PEM or OpenSSH format. */
-    readonly privateKey: pulumi.Input<string>;
-    /** The host's public key as ssh-keyscan prints it: "ssh-ed25519 AAAA…". */
-    readonly hostKey: pulumi.Input<string>;
-}
 
 /** A node already in the pool. */
 export interface PoolMemberArgs {

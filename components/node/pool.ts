@@ -1,14 +1,14 @@
 // Talking to glusterd on a node over SSH: the pool as a node sees it, volumes, and waiting for a
 // probed node to settle. Used by the node provider; every message names the host.
-import { type CliOutput, GlusterError, glusterWords, type GlusterPeer, type GlusterVolumeInfo, parseCliOutput, parsePeerStatus, parseVolumeInfo, RemoteCommandError, SshConnectionError, type SshExecutor, volumeInfoArgs } from "../remote";
+import { type CliOutput, GlusterError, glusterWords, type GlusterPeer, type GlusterVolumeInfo, parseCliOutput, parsePeerStatus, parseVolumeInfo, RemoteCommandError, SshConnectionError, type HostExecutor, volumeInfoArgs } from "../remote";
 import { joinProblems, poolListArgs } from "./commands";
 
 /** Runs a gluster `--xml` command; a failure reported in the XML becomes an error naming the host. */
-export function runGluster(host: SshExecutor, argv: readonly string[]): Promise<CliOutput> {
+export function runGluster(host: HostExecutor, argv: readonly string[]): Promise<CliOutput> {
     return queryGluster(host, argv, parseCliOutput);
 }
 
-async function queryGluster<T>(host: SshExecutor, argv: readonly string[], parse: (xml: string) => T): Promise<T> {
+async function queryGluster<T>(host: HostExecutor, argv: readonly string[], parse: (xml: string) => T): Promise<T> {
     const { stdout } = await host.run(argv);
     try {
         return parse(stdout);
@@ -21,7 +21,7 @@ async function queryGluster<T>(host: SshExecutor, argv: readonly string[], parse
 }
 
 /** `pool list` on a node; an unreachable glusterd is reported as such. */
-export async function poolSeenBy(host: SshExecutor): Promise<GlusterPeer[]> {
+export async function poolSeenBy(host: HostExecutor): Promise<GlusterPeer[]> {
     try {
         return await queryGluster(host, poolListArgs(), parsePeerStatus);
     } catch (error) {
@@ -35,14 +35,14 @@ export async function poolSeenBy(host: SshExecutor): Promise<GlusterPeer[]> {
     }
 }
 
-export async function volumesSeenBy(host: SshExecutor): Promise<GlusterVolumeInfo[]> {
+export async function volumesSeenBy(host: HostExecutor): Promise<GlusterVolumeInfo[]> {
     return queryGluster(host, volumeInfoArgs(), parseVolumeInfo);
 }
 
 const JOIN_POLL_MS = 1_000;
 
 /** Waits until `node` is connected and in the cluster as `member` sees it, and knows every peer. */
-export async function waitForJoin(member: SshExecutor, node: SshExecutor, nodeUuid: string, timeoutMs: number): Promise<void> {
+export async function waitForJoin(member: HostExecutor, node: HostExecutor, nodeUuid: string, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
         const problems = joinProblems(await poolSeenBy(member), await poolSeenBy(node), nodeUuid);

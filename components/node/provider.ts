@@ -1,14 +1,12 @@
 // The GlusterNode dynamic provider: a storage host that answers over SSH and is a member of the
 // gluster pool. Loaded by name through the shim in node.ts, inside the dynamic provider process.
 import * as pulumi from "@pulumi/pulumi";
-import type { SshConnection } from "../cluster/topology";
+import { connectionExecutor, validateConnection, type SshConnection } from "../access";
+import { fieldPath, isRecord, isUnknownInput, validateHost, validateNodeName, type ValidationFailure } from "../checks";
 import { withGlusterRetry } from "../remote";
-import type { ValidationFailure } from "../placement/validation";
 import { bricksOnNode, describePeer, isNotInPoolError, localUuid, peerDetachArgs, peerProbeArgs, remotePeers } from "./commands";
-import { connectionExecutor } from "../cluster/connection";
 import { inputDiff } from "../dynamic/diff";
 import { poolSeenBy, runGluster, volumesSeenBy, waitForJoin } from "./pool";
-import { fieldPath, isRecord, isUnknownInput, validateConnection, validateHost, validateNodeName } from "./validation";
 
 /** Bumped whenever the shape of the outputs changes; diff turns an old version into an update. */
 // 2: the provider in state names a registry key (1 named a compiled file), rewritten by the update.

@@ -2,6 +2,7 @@
 // more sets; place each set by walking the device ring from a per-set start point, never
 // putting two bricks of a set on one node (or, with strict zones, in one zone).
 
+import { describeFailure } from "../checks";
 import { formatSize } from "../sizes";
 import { arbiterBrickSize, brickLayout, deviceBytesForBrick, metadataSpareAfter, type BrickLayout } from "./brick-space";
 import { brickSizeCandidates, type BrickSizeCandidate, type SizingLimit } from "./brick-sizing";
@@ -11,7 +12,7 @@ import { DEFAULT_AVERAGE_FILE_SIZE_BYTES, DEFAULT_PLACEMENT_LIMITS, DEFAULT_SNAP
 import { buildDeviceRing, ringFrom, ringStartIndex, type RingEntry } from "./ring";
 import { ARBITER_TAG, canHoldArbiterBrick, canHoldDataBrick, carriesTags, deviceKey, isReservedForArbiters, topologyProblems } from "./topology";
 import type { BrickSet, ExistingBrick, Placement, PlacementLimits, PlacementRequest, PlacedBrick, Topology, TopologyNode } from "./types";
-import { describeFailure, validatePlacementLimits, validatePlacementRequest } from "./validation";
+import { validatePlacementLimits, validatePlacementRequest } from "./validation";
 
 /** The request with defaults applied and the numbers placement keeps asking for. */
 interface Plan {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
+import { describeFailure, type ValidationFailure } from "../checks";
 import { GiB, MiB } from "../sizes";
 import { DEFAULT_PLACEMENT_LIMITS } from "./limits";
 import type { PlacementRequest } from "./types";
 import {
-    describeFailure,
     validateDurability,
     validatePlacementLimits,
     validatePlacementRequest,
@@ -12,7 +12,6 @@ import {
     validateVolumeName,
     validateVolumeOptions,
     validateZoneChecking,
-    type ValidationFailure,
 } from "./validation";
 import { HOSTILE_VALUES } from "../remote/testing/hostile";
 

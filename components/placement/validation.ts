@@ -1,20 +1,10 @@
 // Input checks for preview time (a resource's `check`). They take unknown values because
 // inputs arrive untyped, and return failures in the shape Pulumi's CheckFailure uses.
 
+import { isRecord, type ValidationFailure } from "../checks";
 import { formatSize } from "../sizes";
 import { MAX_SNAPSHOT_FACTOR, MIN_SNAPSHOT_FACTOR, XFS_MIN_BYTES } from "./limits";
 import type { PlacementLimits, PlacementRequest } from "./types";
-
-export interface ValidationFailure {
-    /** Input path, e.g. "durability.replica". */
-    property: string;
-    reason: string;
-}
-
-/** "durability.replica: 4 is not supported; use 1, 2 or 3" */
-export function describeFailure(failure: ValidationFailure): string {
-    return `${failure.property}: ${failure.reason}`;
-}
 
 /** Disperse layouts heketi supports (data+redundancy). */
 const DISPERSE_LAYOUTS: ReadonlyArray<readonly [number, number]> = [
@@ -177,10 +167,6 @@ function validatePositiveBytes(bytes: unknown, property: string): ValidationFail
         return [{ property, reason: `${quote(bytes)} is not a positive whole number of bytes` }];
     }
     return [];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function quote(value: unknown): string {

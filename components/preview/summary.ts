@@ -1,6 +1,9 @@
 // A pull-request summary of `pulumi preview --json`: what the preview plans, with whatever destroys
 // stored data first. Pure: the JSON in, Markdown out, so every rendering has an exact-value test.
 
+// The marker's own file, not the checks' index: the CLI stays clear of @pulumi/pulumi.
+import { UNKNOWN } from "../checks/unknown";
+
 /**
  * What `pulumi preview --json` prints (Pulumi CLI v3.259: display.PreviewDigest, written by
  * ShowPreviewDigest in pkg/backend/display/json.go). Secrets arrive as "[secret]".
@@ -80,8 +83,6 @@ const REPLACEMENT_OPS: ReadonlySet<string> = new Set(["replace", "create-replace
 /** Most destructive first, in the table and the counts. */
 const MAIN_OPS = ["delete", "replace", "update", "create"] as const;
 
-/** The engine's placeholder for a value known only after apply. */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** Marks a serialized secret (or asset, archive, resource reference): never printed. */
 const SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET = "[secret]";

@@ -3,16 +3,10 @@ import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { connect, type Socket } from "node:net";
-import {
-    HostKeyMismatchError,
-    RemoteCommandError,
-    RemoteTimeoutError,
-    SshExecutor,
-    closeAll,
-    fingerprint,
-    parseHostKey,
-    type SshTarget,
-} from "./executor";
+import { closeAll, type SshTarget } from "./connection";
+import { HostKeyMismatchError, RemoteCommandError, RemoteTimeoutError } from "./errors";
+import { SshExecutor } from "./executor";
+import { fingerprint, parseHostKey } from "./host-key";
 import { sshdAvailable, startTestSshd, type TestSshd } from "./testing/sshd";
 
 function unique(prefix: string): string {

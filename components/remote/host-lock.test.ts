@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { closeAll, SshExecutor, type SshTarget } from "./executor";
+import { closeAll, type SshTarget } from "./connection";
+import { SshExecutor } from "./executor";
 import { HostLockTimeoutError, hostLockArgs, takeHostLock } from "./host-lock";
 import { sshdAvailable, startTestSshd, type TestSshd } from "./testing/sshd";
 

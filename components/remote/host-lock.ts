@@ -3,7 +3,8 @@
 // bytes. The lock is a flock held by a remote shell for as long as its SSH channel is open: a
 // client that dies (SIGKILL, lost connection) closes the channel and the lock goes with it.
 
-import { RemoteCommandError, type HeldCommand, type SshExecutor } from "./executor";
+import { RemoteCommandError } from "./errors";
+import type { HeldCommand, HostExecutor } from "./executor";
 
 /** On tmpfs: a reboot leaves no lock behind. */
 export const HOST_LOCK_PATH = "/run/lock/pulumi-gluster.lock";
@@ -43,7 +44,7 @@ export class HostLockTimeoutError extends Error {
 }
 
 /** Takes the host's lock, waiting at most `waitSeconds`; resolves with the handle that releases it. */
-export async function takeHostLock(host: SshExecutor, owner: string, waitSeconds: number, lockPath = HOST_LOCK_PATH): Promise<HeldCommand> {
+export async function takeHostLock(host: HostExecutor, owner: string, waitSeconds: number, lockPath = HOST_LOCK_PATH): Promise<HeldCommand> {
     try {
         return await host.hold(hostLockArgs(waitSeconds, owner, lockPath), LOCKED, (waitSeconds + 30) * 1000);
     } catch (error) {

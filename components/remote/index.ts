@@ -1,4 +1,7 @@
 export * from "./quote";
+export * from "./errors";
+export * from "./host-key";
+export * from "./connection";
 export * from "./executor";
 export * from "./host-lock";
 export * from "./retry";

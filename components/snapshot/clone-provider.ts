@@ -2,11 +2,8 @@
 // as LVM snapshots of the snapshot's), started; delete stops and deletes it. Loaded by name
 // through the shim in snapshot.ts.
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterTopology } from "../cluster";
+import { ClusterAccess, findVolume, gluster, isMissingVolume, volumeDeleteArgs, volumeStartArgs, volumeStopArgs, type ClusterTopology } from "../access";
 import { inputDiff } from "../dynamic/diff";
-import { ClusterAccess } from "../volume/cluster-access";
-import { volumeDeleteArgs, volumeStartArgs, volumeStopArgs } from "../volume/commands";
-import { findVolume, gluster, isMissingVolume } from "../volume/gluster-volume";
 import { cloneBricksRemoveArgs, snapshotCloneArgs } from "./commands";
 import { validateCloneInputs } from "./validation";
 

@@ -1,11 +1,9 @@
 // The GlusterSnapshot dynamic provider: checks the thin pools have room, then snapshot create and
 // activate; delete is idempotent. Loaded by name through the shim in snapshot.ts.
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterTopology } from "../cluster";
+import { ClusterAccess, gluster, type ClusterTopology } from "../access";
 import { inputDiff } from "../dynamic/diff";
 import { GlusterError } from "../remote";
-import { ClusterAccess } from "../volume/cluster-access";
-import { gluster } from "../volume/gluster-volume";
 import { snapshotActivateArgs, snapshotCreateArgs, snapshotDeleteArgs, snapshotInfoArgs, snapshotRoomProblems, type SnapshotBrick } from "./commands";
 import { validateSnapshotInputs } from "./validation";
 

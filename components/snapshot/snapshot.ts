@@ -2,7 +2,7 @@
 // GlusterVolumeClone: a new volume made from a snapshot. Dynamic resources; the implementations
 // are in provider.ts and clone-provider.ts, and state holds only the shims.
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterTopology } from "../cluster";
+import type { ClusterTopology } from "../access";
 import { dynamicProviderShim, PROVIDER_REGISTRY, withSecretOutputs } from "../dynamic";
 import type { GlusterVolume } from "../volume/volume";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describeFailure } from "../placement/validation";
+import { describeFailure } from "../checks";
 import { HOSTILE_VALUES } from "../remote/testing/hostile";
 import { validateCloneInputs, validateSnapshotInputs } from "./validation";
 

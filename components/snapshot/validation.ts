@@ -1,7 +1,7 @@
 // Preview-time checks of the snapshot and clone providers. Names go to gluster as argv words, so
 // they are held to volume names' rules; a value the engine does not know yet is checked later.
-import { isUnknownInput } from "../node/validation";
-import { validateSnapshotName, validateVolumeName, type ValidationFailure } from "../placement/validation";
+import { isUnknownInput, type ValidationFailure } from "../checks";
+import { validateSnapshotName, validateVolumeName } from "../placement/validation";
 
 export function validateSnapshotInputs(inputs: Record<string, unknown>): ValidationFailure[] {
     return [...known(inputs.snapshotName, validateSnapshotName, "snapshotName"), ...known(inputs.volumeName, validateVolumeName, "volumeName")];

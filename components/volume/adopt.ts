@@ -1,7 +1,7 @@
 // A volume's bricks read from the hosts: to take over a gluster volume that already exists
 // (heketi-made, or hand-made in heketi's layout), checked against what the program declares, and
 // to follow bricks that moved. Pure: the provider feeds it `volume info` and the LVs of the bricks' VGs.
-import type { ClusterTopology } from "../cluster";
+import type { ClusterTopology } from "../access";
 import { bricksPerSet, dataBricksPerSet, describeDurability, type Durability } from "../placement";
 import type { GlusterBrick, GlusterVolumeInfo, LogicalVolume } from "../remote";
 import { formatSize } from "../sizes";

@@ -3,14 +3,19 @@
 // One argv command per step: the executor queues them per host, and a failure names its step.
 
 import * as pulumi from "@pulumi/pulumi";
-import { lvsArgs, parseLvs, type SshExecutor } from "../remote";
+import { lvsArgs, parseLvs, type HostExecutor } from "../remote";
+import { parseSignatures, runStep, signatureProbeArgs, StepError } from "../access";
 import {
+    brickDevice,
     brickGroupArgs,
     brickLvName,
     brickMount,
+    brickMountedArgs,
     brickPath,
     fstabAddArgs,
     fstabRemoveArgs,
+    inspectDirArgs,
+    inspectMountArgs,
     lvcreateArgs,
     lvremoveArgs,
     mkfsArgs,
@@ -19,7 +24,6 @@ import {
     thinPoolRemoveArgs,
     type BrickSpec,
 } from "./commands";
-import { StepError } from "./errors";
 
 /** What a brick creation got as far as, so an undo removes exactly that. */
 export interface BrickProgress<Brick extends BrickSpec = BrickSpec> {
@@ -35,17 +39,17 @@ export function newProgress<Brick extends BrickSpec>(brick: Brick): BrickProgres
 }
 
 /** Takes the brick's space: thin pool (tagged with its owner) + LV, the one step that uses a device's free space. */
-export async function allocateBrick(host: SshExecutor, progress: BrickProgress, tag: string | undefined): Promise<void> {
+export async function allocateBrick(host: HostExecutor, progress: BrickProgress, tag: string | undefined): Promise<void> {
     const { brick } = progress;
     log(host, brick, "creating thin pool and LV");
-    await runStep(host, brick, "lvcreate", lvcreateArgs(brick, tag));
+    await runStep(host, "lvcreate", lvcreateArgs(brick, tag), { brickId: brick.id });
     progress.lvCreated = true;
 }
 
 /** Makes an allocated brick usable: XFS, fstab line, mount, brick directory (group-owned with a gid). */
-export async function finishBrick(host: SshExecutor, progress: BrickProgress, gid: number | undefined): Promise<void> {
+export async function finishBrick(host: HostExecutor, progress: BrickProgress, gid: number | undefined): Promise<void> {
     const { brick } = progress;
-    const step = (name: string, argv: string[]) => runStep(host, brick, name, argv);
+    const step = (name: string, argv: string[]) => runStep(host, name, argv, { brickId: brick.id });
     await step("mkfs.xfs", mkfsArgs(brick));
     await step("mkdir mount point", ["mkdir", "-p", brickMount(brick)]);
     progress.mountDirCreated = true;
@@ -59,9 +63,9 @@ export async function finishBrick(host: SshExecutor, progress: BrickProgress, gi
     }
 }
 
-export async function setBrickGroup(host: SshExecutor, brick: BrickSpec, gid: number): Promise<void> {
+export async function setBrickGroup(host: HostExecutor, brick: BrickSpec, gid: number): Promise<void> {
     for (const argv of brickGroupArgs(brick, gid)) {
-        await runStep(host, brick, `${argv[0]} brick`, argv);
+        await runStep(host, `${argv[0]} brick`, argv, { brickId: brick.id });
     }
 }
 
@@ -70,7 +74,7 @@ export async function setBrickGroup(host: SshExecutor, brick: BrickSpec, gid: nu
  * lvcreate may still have left its thin pool, which is removed if empty; a conflicting LV of
  * the same name that someone else made is never touched.
  */
-export async function undoBrick(host: SshExecutor, progress: BrickProgress): Promise<void> {
+export async function undoBrick(host: HostExecutor, progress: BrickProgress): Promise<void> {
     const { brick } = progress;
     const errors: StepError[] = [];
     const attempt = async (name: string, work: () => Promise<void>) => {
@@ -84,7 +88,7 @@ export async function undoBrick(host: SshExecutor, progress: BrickProgress): Pro
         await attempt("umount", () => unmount(host, brick));
     }
     if (progress.fstabAdded) {
-        await attempt("remove fstab line", () => runStep(host, brick, "remove fstab line", fstabRemoveArgs(brick)).then(() => undefined));
+        await attempt("remove fstab line", () => runStep(host, "remove fstab line", fstabRemoveArgs(brick), { brickId: brick.id }).then(() => undefined));
     }
     if (progress.lvCreated) {
         await attempt("lvremove", () => removeBrickLv(host, brick));
@@ -102,7 +106,7 @@ export async function undoBrick(host: SshExecutor, progress: BrickProgress): Pro
  * Removes a brick whatever state it is in: heketi's order (umount; the fstab line even if the
  * umount failed; LV; pool when empty; mount point). Parts already gone are not errors.
  */
-export async function destroyBrick(host: SshExecutor, brick: BrickSpec): Promise<void> {
+export async function destroyBrick(host: HostExecutor, brick: BrickSpec): Promise<void> {
     log(host, brick, "destroying");
     let umountError: unknown;
     try {
@@ -110,7 +114,7 @@ export async function destroyBrick(host: SshExecutor, brick: BrickSpec): Promise
     } catch (error) {
         umountError = error;
     }
-    await runStep(host, brick, "remove fstab line", fstabRemoveArgs(brick));
+    await runStep(host, "remove fstab line", fstabRemoveArgs(brick), { brickId: brick.id });
     if (umountError !== undefined) {
         throw umountError;
     }
@@ -119,17 +123,53 @@ export async function destroyBrick(host: SshExecutor, brick: BrickSpec): Promise
     await removeMountDir(host, brick);
 }
 
+/** What a brick's file system shows of its past: gluster served it, never did, or it cannot be read. */
+export type BrickHistory = "served" | "unused" | "unreadable";
+
+/**
+ * Looks for the `.glusterfs` store a started brick makes, in the brick's directory, mounted or
+ * not: an unmounted file system is mounted read-only in a private directory for the look and
+ * unmounted again. A brick LV that is gone, or never got a file system, was never served.
+ */
+export async function brickHistory(host: HostExecutor, brick: BrickSpec): Promise<BrickHistory> {
+    const holdsStore = async (brickDir: string): Promise<BrickHistory> =>
+        (await host.tryRun(["test", "-e", `${brickDir}/.glusterfs`])).exitCode === 0 ? "served" : "unused";
+    if ((await host.tryRun(brickMountedArgs(brick))).exitCode === 0) {
+        return holdsStore(brickPath(brick));
+    }
+    const probe = await host.tryRun(signatureProbeArgs(brickDevice(brick)));
+    if (probe.exitCode !== 0) {
+        return /No such file or directory/.test(probe.stderr) ? "unused" : "unreadable";
+    }
+    if (parseSignatures(probe.stdout).length === 0) {
+        return "unused";
+    }
+    const dir = (await host.run(inspectDirArgs())).stdout.trim();
+    try {
+        if ((await host.tryRun(inspectMountArgs(brick, dir))).exitCode !== 0) {
+            return "unreadable";
+        }
+        try {
+            return await holdsStore(`${dir}/brick`);
+        } finally {
+            await runStep(host, "umount inspection mount", ["umount", dir], { brickId: brick.id });
+        }
+    } finally {
+        await runStep(host, "rmdir inspection dir", ["rmdir", dir], { brickId: brick.id });
+    }
+}
+
 const NOT_MOUNTED = /not mounted|no mount point specified|mountpoint not found|No such file or directory/i;
 const LV_NOT_FOUND = /Failed to find logical volume|not found|Volume group "[^"]+" not found/i;
 
-async function unmount(host: SshExecutor, brick: BrickSpec): Promise<void> {
+async function unmount(host: HostExecutor, brick: BrickSpec): Promise<void> {
     const result = await host.tryRun(["umount", brickMount(brick)]);
     if (result.exitCode !== 0 && !NOT_MOUNTED.test(result.stderr)) {
         throw new StepError(host.label, "umount", brick.id, firstLine(result.stderr) || `exit ${result.exitCode}`);
     }
 }
 
-async function removeBrickLv(host: SshExecutor, brick: BrickSpec): Promise<void> {
+async function removeBrickLv(host: HostExecutor, brick: BrickSpec): Promise<void> {
     const result = await host.tryRun(lvremoveArgs(brick));
     if (result.exitCode !== 0 && !LV_NOT_FOUND.test(result.stderr)) {
         throw new StepError(host.label, "lvremove", brick.id, firstLine(result.stderr) || `exit ${result.exitCode}`);
@@ -137,7 +177,7 @@ async function removeBrickLv(host: SshExecutor, brick: BrickSpec): Promise<void>
 }
 
 /** heketi's rule: the pool goes only when no thin LV (a snapshot, say) is left in it. */
-async function removeThinPoolIfEmpty(host: SshExecutor, brick: BrickSpec): Promise<void> {
+async function removeThinPoolIfEmpty(host: HostExecutor, brick: BrickSpec): Promise<void> {
     const pool = `${brick.vgName}/${thinPoolName(brick)}`;
     const report = await host.tryRun(lvsArgs([pool]));
     if (report.exitCode !== 0) {
@@ -154,25 +194,17 @@ async function removeThinPoolIfEmpty(host: SshExecutor, brick: BrickSpec): Promi
         pulumi.log.warn(`${host.label}: thin pool ${pool} still holds ${lv.thinCount} thin LV(s) (snapshots?); kept`);
         return;
     }
-    await runStep(host, brick, "remove thin pool", thinPoolRemoveArgs(brick));
+    await runStep(host, "remove thin pool", thinPoolRemoveArgs(brick), { brickId: brick.id });
 }
 
-async function removeMountDir(host: SshExecutor, brick: BrickSpec): Promise<void> {
+async function removeMountDir(host: HostExecutor, brick: BrickSpec): Promise<void> {
     const result = await host.tryRun(["rmdir", brickMount(brick)]);
     if (result.exitCode !== 0 && !/No such file or directory/.test(result.stderr)) {
         throw new StepError(host.label, "rmdir", brick.id, firstLine(result.stderr) || `exit ${result.exitCode}`);
     }
 }
 
-async function runStep(host: SshExecutor, brick: BrickSpec, step: string, argv: string[]) {
-    try {
-        return await host.run(argv);
-    } catch (error) {
-        throw new StepError(host.label, step, brick.id, error);
-    }
-}
-
-function log(host: SshExecutor, brick: BrickSpec, what: string): void {
+function log(host: HostExecutor, brick: BrickSpec, what: string): void {
     void pulumi.log.info(`${host.label}: brick ${brickLvName(brick)} (${brick.vgName}): ${what}`);
 }
 

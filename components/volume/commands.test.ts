@@ -11,6 +11,8 @@ import {
     fstabAddArgs,
     fstabLine,
     fstabRemoveArgs,
+    inspectDirArgs,
+    inspectMountArgs,
     lvcreateArgs,
     ownerTag,
     brickUsageArgs,
@@ -22,14 +24,11 @@ import {
     replaceBrickArgs,
     thinPoolRemoveArgs,
     volumeCreateArgs,
-    volumeDeleteArgs,
     volumeHealArgs,
     volumeResetArgs,
     volumeSetArgs,
-    volumeStartArgs,
     volumeStartForceArgs,
     volumeStatusArgs,
-    volumeStopArgs,
 } from "./commands";
 
 const brick = { id: "0123456789abcdef0123456789abcdef", vgName: "vg_00112233aabbccdd", sizeBytes: GiB, poolBytes: GiB, poolMetadataBytes: 8 * MiB };
@@ -83,6 +82,11 @@ describe("volume commands", () => {
             "/dev/mapper/vg_00112233aabbccdd-brick_0123456789abcdef0123456789abcdef /var/lib/heketi/mounts/vg_00112233aabbccdd/brick_0123456789abcdef0123456789abcdef xfs rw,inode64,noatime,nouuid 1 2",
         );
         assert.deepEqual(mountArgs(brick), ["mount", "-o", "rw,inode64,noatime,nouuid", brickDevice(brick), brickMount(brick)]);
+        assert.deepEqual(inspectDirArgs(), ["mktemp", "-d", "/run/pulumi-gluster-inspect.XXXXXX"]);
+        assert.equal(
+            commandLine(inspectMountArgs(brick, "/run/pulumi-gluster-inspect.Ab12Cd")),
+            "mount -o ro,norecovery,nouuid /dev/mapper/vg_00112233aabbccdd-brick_0123456789abcdef0123456789abcdef /run/pulumi-gluster-inspect.Ab12Cd",
+        );
         assert.deepEqual(brickGroupArgs(brick, 2001), [["chown", ":2001", brickPath(brick)], ["chmod", "2775", brickPath(brick)]]);
         assert.deepEqual(lvremoveArgs(brick), ["lvremove", "-f", "vg_00112233aabbccdd/brick_0123456789abcdef0123456789abcdef"]);
         assert.deepEqual(thinPoolRemoveArgs(brick), ["lvremove", "-f", "vg_00112233aabbccdd/tp_0123456789abcdef0123456789abcdef"]);
@@ -111,17 +115,13 @@ describe("volume commands", () => {
         assert.equal(commandLine(volumeCreateArgs("web", { type: "none" }, ["h1:/b1"])), "gluster --mode=script --xml -- volume create web h1:/b1");
         assert.equal(commandLine(addBrickArgs("web", { type: "replicate", replica: 3 }, bricks)), "gluster --mode=script --xml -- volume add-brick web replica 3 h1:/b1 h2:/b2 h3:/b3");
         assert.equal(commandLine(addBrickArgs("web", { type: "disperse", data: 2, redundancy: 1 }, bricks)), "gluster --mode=script --xml -- volume add-brick web h1:/b1 h2:/b2 h3:/b3");
-        assert.equal(commandLine(volumeStopArgs("web")), "gluster --mode=script --xml -- volume stop web force");
     });
 
     it("puts every gluster command's words, names and values included, after '--'", () => {
         const cases: Array<[string[], string[]]> = [
             [volumeSetArgs("web", "diagnostics.client-log-level", "--log-file=/tmp/z"), ["volume", "set", "web", "diagnostics.client-log-level", "--log-file=/tmp/z"]],
             [volumeResetArgs("web", "performance.cache-size"), ["volume", "reset", "web", "performance.cache-size"]],
-            [volumeStartArgs("web"), ["volume", "start", "web"]],
             [volumeStartForceArgs("web"), ["volume", "start", "web", "force"]],
-            [volumeStopArgs("web"), ["volume", "stop", "web", "force"]],
-            [volumeDeleteArgs("web"), ["volume", "delete", "web"]],
             [volumeStatusArgs("web"), ["volume", "status", "web"]],
             [rebalanceStartArgs("web"), ["volume", "rebalance", "web", "start"]],
             [volumeHealArgs("web"), ["volume", "heal", "web"]],

@@ -1,13 +1,13 @@
 // argv for every step of a brick's and a volume's life, in heketi's exact forms, so volumes made
 // here and by heketi look the same on the hosts (and heketi's can be adopted later). Pure: no I/O.
+// Start, stop and delete, which a snapshot's clone shares, are in access/gluster-volume.ts.
 
 import { createHash } from "node:crypto";
+import { vgMountDir } from "../access";
 import { fstabAddLineArgs, fstabEntryLine, fstabRemoveMountArgs, glusterArgs } from "../remote";
 import { toKiB } from "../sizes";
 import type { Durability } from "../placement";
 
-/** Where heketi mounts bricks; kept so heketi-made bricks and ours share one layout. */
-import { vgMountDir } from "../device/commands";
 export const BRICK_MOUNT_OPTIONS = "rw,inode64,noatime,nouuid";
 
 /**
@@ -112,6 +112,14 @@ export function mountArgs(brick: BrickLocation): string[] {
     return ["mount", "-o", BRICK_MOUNT_OPTIONS, brickDevice(brick), brickMount(brick)];
 }
 
+/** A private directory to look into an unmounted brick from (mktemp prints its path). */
+export const inspectDirArgs = (): string[] => ["mktemp", "-d", "/run/pulumi-gluster-inspect.XXXXXX"];
+
+/** Mounts an unmounted brick read-only at `dir` to look inside, changing nothing on it (no log replay). */
+export function inspectMountArgs(brick: BrickLocation, dir: string): string[] {
+    return ["mount", "-o", "ro,norecovery,nouuid", brickDevice(brick), dir];
+}
+
 /** chown then chmod: setgid makes files created in the brick inherit the group. */
 export function brickGroupArgs(brick: BrickLocation, gid: number): string[][] {
     return [
@@ -157,11 +165,8 @@ export function addBrickArgs(volumeName: string, durability: Durability, bricks:
 
 export const volumeSetArgs = (volumeName: string, option: string, value: string): string[] => glusterArgs("volume", "set", volumeName, option, value);
 export const volumeResetArgs = (volumeName: string, option: string): string[] => glusterArgs("volume", "reset", volumeName, option);
-export const volumeStartArgs = (volumeName: string): string[] => glusterArgs("volume", "start", volumeName);
 /** Starts the processes of a started volume's bricks that are not running (e.g. after a remount). */
 export const volumeStartForceArgs = (volumeName: string): string[] => glusterArgs("volume", "start", volumeName, "force");
-export const volumeStopArgs = (volumeName: string): string[] => glusterArgs("volume", "stop", volumeName, "force");
-export const volumeDeleteArgs = (volumeName: string): string[] => glusterArgs("volume", "delete", volumeName);
 export const volumeStatusArgs = (volumeName: string): string[] => glusterArgs("volume", "status", volumeName);
 export const rebalanceStartArgs = (volumeName: string): string[] => glusterArgs("volume", "rebalance", volumeName, "start");
 /** Swaps a brick for an empty one in the same place of its set; self-heal then fills it from the set. */

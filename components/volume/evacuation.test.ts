@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { ClusterTopology } from "../cluster";
+import type { ClusterTopology } from "../access";
 import type { GlusterBrickHeal, GlusterProcessStatus } from "../remote";
 import { bricksToMove, moveBlocker, positioned, unmovableReason } from "./evacuation";
 import type { VolumeBrick } from "./inputs";

@@ -2,7 +2,7 @@
 // go (placement/replacement), and whether moving one now is safe for the data. Pure: the
 // provider feeds it the topology, `volume status` and `volume heal info`.
 
-import type { ClusterNode, ClusterTopology } from "../cluster";
+import type { ClusterNode, ClusterTopology } from "../access";
 import { bricksPerSet, type Durability, type PositionedBrick } from "../placement";
 import type { GlusterBrickHeal, GlusterProcessStatus } from "../remote";
 import { glusterBrickName } from "./commands";
@@ -94,4 +94,14 @@ export function moveBlocker(volumeName: string, moving: VolumeBrick, set: readon
         };
     }
     return undefined;
+}
+
+/** Nodes of the old topology that the new one lacks: they may still hold bricks to move off. */
+export function formerNodes(oldTopology: ClusterTopology, newTopology: ClusterTopology): ClusterNode[] {
+    return oldTopology.nodes.filter((node) => !newTopology.nodes.some((current) => current.name === node.name));
+}
+
+/** The topology with the nodes that left it, to find and move their bricks. */
+export function withFormerNodes(topology: ClusterTopology, oldTopology: ClusterTopology): ClusterTopology {
+    return { ...topology, nodes: [...topology.nodes, ...formerNodes(oldTopology, topology)] };
 }

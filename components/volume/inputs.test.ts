@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
+import { UNKNOWN } from "../checks";
 import { GiB, MiB } from "../sizes";
-import { changedInputs, checkInputs, dataLossRefusal, missingVolumeRefusal, optionChanges, placementLimits, requiresReplacement, UNKNOWN, type VolumeInputs, type VolumeOutputs } from "./inputs";
+import { changedInputs, checkInputs, dataLossRefusal, missingVolumeRefusal, optionChanges, placementLimits, requiresReplacement, type VolumeInputs, type VolumeOutputs } from "./inputs";
 import { defaultVolumeName } from "./volume";
 
 const topology = {

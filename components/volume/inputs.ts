@@ -1,7 +1,8 @@
 // The volume provider's inputs and outputs, their preview-time checks, and the diff rules.
 // Pure: no I/O, so every rule has a unit test.
 
-import type { ClusterTopology } from "../cluster";
+import type { ClusterTopology } from "../access";
+import { UNKNOWN, validateOptionalBoolean, type ValidationFailure } from "../checks";
 import {
     DEFAULT_PLACEMENT_LIMITS,
     dataBricksPerSet,
@@ -13,9 +14,7 @@ import {
     XFS_MIN_BYTES,
     type Durability,
     type PlacementLimits,
-    type ValidationFailure,
 } from "../placement";
-import { validateOptionalBoolean } from "../node/validation";
 import { formatSize, parseSize } from "../sizes";
 
 /** Bumped whenever the shape of the outputs changes; diff turns an old version into an update. */
@@ -83,9 +82,6 @@ export interface VolumeOutputs extends VolumeInputs {
     brickUsage?: BrickUsage[];
     stateVersion: number;
 }
-
-/** What the engine sends for a value it does not know yet (preview of a dependent resource). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /**
  * Smallest brick for this volume: heketi's 1 GiB when the volume is large enough to have

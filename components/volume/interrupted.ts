@@ -5,12 +5,13 @@
 // ever served them (then they may hold data, and the create stops).
 
 import * as pulumi from "@pulumi/pulumi";
-import { lvsArgs, parseLvs, SshConnectionError, type GlusterVolumeInfo } from "../remote";
+import { type ClusterAccess, describeCause } from "../access";
+import { type GlusterVolumeInfo, lvsArgs, parseLvs, SshConnectionError } from "../remote";
 import { HEKETI_BRICK_PATH } from "./adopt";
-import { destroyBrick } from "./bricks";
-import type { ClusterAccess } from "./cluster-access";
-import { brickPath, type BrickSpec } from "./commands";
-import { describeCause } from "./errors";
+import { brickHistory, destroyBrick } from "./bricks";
+import { brickPath, type BrickSpec, ownerTag } from "./commands";
+import { withFormerNodes } from "./evacuation";
+import type { VolumeInputs, VolumeOutputs } from "./inputs";
 
 /** A brick thin pool (tp_<id>) that carries a volume's owner tag. */
 export interface OwnPool {
@@ -84,24 +85,41 @@ export function strayPools(pools: readonly OwnPool[], info: GlusterVolumeInfo | 
 
 /**
  * Removes own bricks that no volume uses. One that gluster served (its brick directory has the
- * `.glusterfs` store a started brick makes) stops the create instead: it may hold data.
+ * `.glusterfs` store a started brick makes, looked for even when it is not mounted), or whose
+ * file system cannot be read, stops the run instead: it may hold data.
  */
 export async function removeStrayBricks(cluster: ClusterAccess, volumeName: string, pools: readonly OwnPool[]): Promise<void> {
     const bricks = pools.map((pool) => ({ node: pool.node, brick: { id: pool.id, vgName: pool.vgName, sizeBytes: 0, poolBytes: 0, poolMetadataBytes: 0 } satisfies BrickSpec }));
-    const served = [];
+    const kept = [];
     for (const { node, brick } of bricks) {
         const host = cluster.host(node);
-        if ((await host.tryRun(["test", "-e", `${brickPath(brick)}/.glusterfs`])).exitCode === 0) {
-            served.push(`${host.label}:${brickPath(brick)}`);
+        const history = await brickHistory(host, brick);
+        if (history !== "unused") {
+            kept.push(`${host.label}:${brickPath(brick)}${history === "unreadable" ? " (its file system could not be read)" : ""}`);
         }
     }
-    if (served.length > 0) {
+    if (kept.length > 0) {
         // Served but in no volume: a volume deleted by hand (or a brick removed from it) whose data may be wanted.
         throw new Error(
-            `volume '${volumeName}': bricks made for this volume are in no gluster volume but were served before (${served.join(", ")}), so they may hold data; ` +
+            `volume '${volumeName}': bricks made for this volume are in no gluster volume but were served before (${kept.join(", ")}), so they may hold data; ` +
                 "recreate the volume over them by hand and set adopt: true, or remove them by hand, then run again",
         );
     }
     await Promise.all(bricks.map(({ node, brick }) => destroyBrick(cluster.host(node), brick)));
     void pulumi.log.info(`volume '${volumeName}': removed ${bricks.length} unused brick(s) an interrupted run left (${bricks.map(({ node, brick }) => `${node}:${brickPath(brick)}`).join(", ")})`);
+}
+
+/**
+ * Bricks an interrupted expansion or move made and never added: they hold the space (and names) a
+ * new try needs. `volumeInfo` reads the live volume, only when own pools exist.
+ */
+export async function removeStrayOwnBricks(cluster: ClusterAccess, olds: VolumeOutputs, news: VolumeInputs, volumeInfo: () => Promise<GlusterVolumeInfo | undefined>): Promise<void> {
+    if (news.owner === undefined) {
+        return;
+    }
+    const pools = await findOwnPools(cluster, ownerTag(news.owner));
+    const stray = pools.length === 0 ? [] : strayPools(pools, await volumeInfo(), withFormerNodes(news.topology, olds.topology));
+    if (stray.length > 0) {
+        await removeStrayBricks(cluster, news.volumeName, stray);
+    }
 }

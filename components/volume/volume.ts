@@ -2,7 +2,7 @@
 // dynamic resource. The implementation is in provider.ts; state holds only the shim.
 
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterTopology } from "../cluster";
+import type { ClusterTopology } from "../access";
 import { dynamicProviderShim, PROVIDER_REGISTRY, withSecretOutputs } from "../dynamic";
 import type { Durability } from "../placement";
 import type { BrickUsage, VolumeBrick } from "./inputs";

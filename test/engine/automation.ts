@@ -205,12 +205,21 @@ export class EngineStack {
 
     /** The stack's state as `pulumi stack export` writes it, secrets encrypted (Stack.exportStack decrypts them). */
     async exportState(): Promise<auto.Deployment> {
+        return JSON.parse(await this.cli("stack", "export")) as auto.Deployment;
+    }
+
+    /** Drops one resource from the state (`pulumi state delete`), as a user mending state by hand does; the hosts keep it. */
+    async forget(urn: string): Promise<void> {
+        await this.cli("state", "delete", urn, "--yes");
+    }
+
+    private async cli(...args: string[]): Promise<string> {
         const { stdout } = await promisify(execFile)(
             this.stack.workspace.pulumiCommand.command,
-            ["stack", "export", "--stack", this.stack.name, "--non-interactive"],
+            [...args, "--stack", this.stack.name, "--non-interactive"],
             { cwd: this.stack.workspace.workDir, env: { ...process.env, ...this.cliEnv }, maxBuffer: 64 * 1024 * 1024 },
         );
-        return JSON.parse(stdout) as auto.Deployment;
+        return stdout;
     }
 
     async outputs(): Promise<auto.OutputMap> {

@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { GlusterCluster, type ClusterTopology } from "../../components/cluster";
-import { BRICK_MOUNT_ROOT } from "../../components/device";
+import { BRICK_MOUNT_ROOT, type ClusterTopology } from "../../components/access";
+import { GlusterCluster } from "../../components/cluster";
 import { SNAPSHOT_MOUNT_ROOT } from "../../components/snapshot";
 import { glusterArgs, glusterCommand, healComplete, healInfoArgs, lvsArgs, parseHealInfo, parseLvs, parseVgs, type SshExecutor, vgsArgs } from "../../components/remote";
 import { EngineStack } from "../engine/automation";

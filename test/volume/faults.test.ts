@@ -7,12 +7,12 @@ import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterTopology } from "../../components/cluster";
+import type { ClusterTopology } from "../../components/access";
 import { GlusterCluster } from "../../components/cluster";
 import { closeAll, glusterArgs, lvsArgs, parseLvs, parseVolumeInfo, parseVolumeStatus, SshConnectionError, type SshExecutor, volumeInfoArgs } from "../../components/remote";
 import { GlusterVolume, type VolumeBrick } from "../../components/volume";
 import { EngineOperationError, EngineStack } from "../engine/automation";
-import { glusterVolumes, leftovers, onMount, prepareCluster, waitFor, waitForHeal, wipeCluster, type LabCluster } from "../lab/cluster-fixture";
+import { glusterVolumes, leftovers, onMount, prepareCluster, waitFor, waitForHeal, wipeBricks, wipeCluster, type LabCluster } from "../lab/cluster-fixture";
 import { labClusterArgs, labExecutor, labNode, loadLab, type Lab, type LabNode } from "../lab/lab";
 
 const REPLICA_3 = { type: "replicate", replica: 3 } as const;
@@ -278,6 +278,46 @@ describe("faults: injected on the lab while the engine works", function () {
             await engine.destroy().catch(() => undefined);
             await engine.dispose();
         }
+    });
+
+    it("a volume deleted by hand, its bricks unmounted and its state dropped: up refuses to remove the served bricks, and their data stays", async function () {
+        const engine = await volumesStack("faults-dropped", cluster.topology, () => ({ dropped: "1Gi" }));
+        try {
+            const [source, backups, bricks] = (await engine.up()).outputs.dropped.value as VolumeOutput;
+            const written = await onMount(source, backups, WRITE);
+            await n1.run(glusterArgs("volume", "stop", "dropped", "force"));
+            await n1.run(glusterArgs("volume", "delete", "dropped"));
+            // Unmounted, as after a reboot without fstab: the brick directories are not where a look would find them.
+            for (const brick of bricks) {
+                await cluster.hosts.get(brick.node)!.run(["umount", path.posix.dirname(brick.path)]);
+            }
+            const { deployment } = await engine.exportState();
+            const volume = (deployment.resources as Array<{ urn: string }>).find((resource) => resource.urn.endsWith("dynamic/gluster/volume:Volume::dropped"));
+            assert.ok(volume, "the volume's resource in state");
+            await engine.forget(volume.urn);
+
+            await assert.rejects(engine.up(), (error: unknown) => {
+                assert.ok(error instanceof EngineOperationError);
+                assert.match(error.message, /volume 'dropped': bricks made for this volume are in no gluster volume but were served before \(n1 \(10\.77\.0\.11\):\/var\/lib\/heketi\/mounts\/[^\n]*, n3 \(10\.77\.0\.13\):[^\n]*\), so they may hold data; recreate the volume over them by hand and set adopt: true, or remove them by hand/);
+                return true;
+            });
+            for (const brick of bricks) {
+                const host = cluster.hosts.get(brick.node)!;
+                const mount = path.posix.dirname(brick.path);
+                assert.notEqual((await host.tryRun(["mountpoint", "-q", mount])).exitCode, 0, `${brick.node}: the look inside left no mount`);
+                await host.run(["mount", mount]);
+                const kept = (await host.run(["sh", "-c", `cd "$1" && ${READ}`, "sh", brick.path])).stdout;
+                assert.equal(kept, written, `${brick.node}: the brick keeps the data`);
+            }
+            assert.deepEqual((await n1.run(["sh", "-c", "ls -d /run/pulumi-gluster-inspect.* 2>/dev/null || true"])).stdout, "", "no inspection directory left");
+        } finally {
+            await engine.destroy().catch(() => undefined);
+            await engine.dispose();
+            for (const [node, host] of cluster.hosts) {
+                await wipeBricks(host, cluster.vgNames.get(node));
+            }
+        }
+        await assertHostsHoldExactly(cluster, [], []);
     });
 
     it("glusterd restarted on n2 during a create: the create finishes or rolls back cleanly, and the next up converges", async function () {

@@ -3,7 +3,7 @@
 // creates that fail half way (a conflicting LV, a node losing power) and must leave nothing behind.
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterTopology } from "../../components/cluster";
+import type { ClusterTopology } from "../../components/access";
 import { closeAll, glusterArgs, lvsArgs, parseLvs, parseVolumeInfo, parseVolumeStatus, type SshExecutor } from "../../components/remote";
 import { brickId, brickMount, fstabLine, GlusterVolume, type GlusterVolumeArgs, type VolumeBrick } from "../../components/volume";
 import { GlusterSnapshot, GlusterVolumeClone } from "../../components/snapshot";

@@ -1,5 +1,5 @@
 // Cluster topologies for the volume provider's unit tests.
-import type { ClusterDevice, ClusterTopology } from "../../cluster";
+import type { ClusterDevice, ClusterTopology } from "../../access";
 
 /** Nodes n1..n3 at 10.0.0.<n> in zone <n>, with the devices `devices(n)` gives each. */
 export function threeNodeTopology(devices: (n: number) => ClusterDevice[]): ClusterTopology {

@@ -1,32 +1,37 @@
-// The provider's handle on a cluster: one SSH executor per node, a reachable peer for
-// volume-wide gluster calls, and the cluster's free space read live from the hosts.
+// A provider's handle on a cluster (volumes, snapshots, clones): one SSH executor per node, a
+// reachable peer for volume-wide gluster calls, and the cluster's free space read live from the hosts.
 
 import { hostname } from "node:os";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterNode, ClusterTopology } from "../cluster";
 import type { Topology, TopologyNode } from "../placement";
-import { connectionExecutor } from "../cluster/connection";
-import { lvsArgs, parseLvs, parseVgs, SshConnectionError, takeHostLock, type HeldCommand, type LogicalVolume, type SshExecutor, vgsArgs } from "../remote";
+import { lvsArgs, parseLvs, parseVgs, SshConnectionError, takeHostLock, type HeldCommand, type LogicalVolume, type HostExecutor, vgsArgs } from "../remote";
+import { connectionExecutor } from "./connection";
 import { describeCause } from "./errors";
+import type { ClusterNode, ClusterTopology } from "./topology";
 
 /** How long a create waits for another operation's placement on the same hosts. */
 export const PLACEMENT_LOCK_WAIT_SECONDS = 300;
 
 export class ClusterAccess {
-    private readonly executors = new Map<string, SshExecutor>();
+    private readonly executors = new Map<string, HostExecutor>();
 
     /**
      * `formerNodes`: nodes that left the topology but may still hold bricks to move off; they
-     * are reachable through host() and never used for placement.
+     * are reachable through host() and never used for placement. `connect` makes a node's
+     * executor: SSH by default, a scripted host in orchestration tests.
      */
-    constructor(readonly topology: ClusterTopology, formerNodes: readonly ClusterNode[] = []) {
+    constructor(
+        readonly topology: ClusterTopology,
+        formerNodes: readonly ClusterNode[] = [],
+        connect: (node: ClusterNode) => HostExecutor = executorFor,
+    ) {
         for (const node of [...formerNodes, ...topology.nodes]) {
-            this.executors.set(node.name, executorFor(node));
+            this.executors.set(node.name, connect(node));
         }
     }
 
     /** The executor of a node in the topology; a brick on an unknown node is a clear error. */
-    host(nodeName: string): SshExecutor {
+    host(nodeName: string): HostExecutor {
         const executor = this.executors.get(nodeName);
         if (executor === undefined) {
             throw new Error(`node '${nodeName}' holds a brick of this volume but is not in the cluster topology`);
@@ -38,7 +43,7 @@ export class ClusterAccess {
      * A node that answers, for volume-wide gluster calls (any peer can run them), preferring
      * the given nodes (those holding the volume's bricks).
      */
-    async anyPeer(preferred: readonly string[] = []): Promise<SshExecutor> {
+    async anyPeer(preferred: readonly string[] = []): Promise<HostExecutor> {
         const names = [...new Set([...preferred, ...this.topology.nodes.map((node) => node.name)])];
         const unreachable: string[] = [];
         for (const name of names) {
@@ -152,6 +157,6 @@ export class ClusterAccess {
     }
 }
 
-function executorFor(node: ClusterNode): SshExecutor {
+function executorFor(node: ClusterNode): HostExecutor {
     return connectionExecutor(node.name, node.manageHost, node.connection);
 }

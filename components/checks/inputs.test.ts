@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { describeFailure } from "../placement/validation";
+import { describeFailure } from "./failure";
 import { HOSTILE_VALUES } from "../remote/testing/hostile";
-import { validateHost } from "./validation";
+import { validateHost } from "./inputs";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const fix = `use a name of letters, digits, '-' and '.' (e.g. "gluster-1.lab") or an address (e.g. "10.0.0.11" or "fd00::11")`;

@@ -1,6 +1,6 @@
 // What the rest of the product knows about a cluster: plain data that GlusterCluster exports as
-// its `topology` output (a secret, since it carries SSH keys), and that a volume takes as input,
-// from a GlusterCluster in the same program or from a cluster stack's outputs.
+// its `topology` output (a secret, since it carries SSH keys), and that volumes and snapshots take
+// as input, from a GlusterCluster in the same program or from a cluster stack's outputs.
 
 /** How to reach a storage host over SSH. The host key is always verified. */
 export interface SshConnection {

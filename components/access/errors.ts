@@ -1,20 +1,7 @@
-// Errors that say where a volume operation failed: which host, which step, which brick.
+// How a failure on a host reads in a message: what the host said, without the command line or
+// the host name the caller already gives. Shared by every step that reaches a cluster's hosts.
 
 import { RemoteCommandError } from "../remote";
-
-/** One step on one host failed. The message never holds secrets: the executor masks them already. */
-export class StepError extends Error {
-    constructor(
-        readonly host: string,
-        readonly step: string,
-        /** The brick id, or undefined for volume-wide steps. */
-        readonly brickId: string | undefined,
-        cause: unknown,
-    ) {
-        super(`${host}: ${step}${brickId ? ` (brick_${brickId})` : ""} failed: ${describeCause(cause, host)}`);
-        this.name = "StepError";
-    }
-}
 
 /** The useful part of a cause: a command's stderr rather than its whole command line. */
 export function describeCause(cause: unknown, host?: string): string {

@@ -1,12 +1,13 @@
 // Volume-wide gluster calls on one peer: XML output checked, failures as GlusterError, and the
-// cluster lock ("Another transaction is in progress") retried with backoff.
+// cluster lock ("Another transaction is in progress") retried with backoff. With the start, stop
+// and delete a volume and a snapshot's clone (a gluster volume too) share.
 
-import { GlusterError, parseCliOutput, parseVolumeInfo, volumeInfoArgs, withGlusterRetry, type GlusterVolumeInfo, type SshExecutor } from "../remote";
+import { glusterArgs, GlusterError, parseCliOutput, parseVolumeInfo, volumeInfoArgs, withGlusterRetry, type GlusterVolumeInfo, type HostExecutor } from "../remote";
 
 const DOES_NOT_EXIST = /does not exist/i;
 
 /** Runs a gluster --xml command; resolves with its XML once opRet is 0, else throws GlusterError. */
-export async function gluster(host: SshExecutor, argv: string[]): Promise<string> {
+export async function gluster(host: HostExecutor, argv: string[]): Promise<string> {
     return withGlusterRetry(async () => {
         const result = await host.tryRun(argv);
         if (!result.stdout.includes("<cliOutput>")) {
@@ -23,7 +24,7 @@ export function isMissingVolume(error: unknown): boolean {
 }
 
 /** The volume's info, or undefined when the cluster has no volume of that name. */
-export async function findVolume(host: SshExecutor, volumeName: string): Promise<GlusterVolumeInfo | undefined> {
+export async function findVolume(host: HostExecutor, volumeName: string): Promise<GlusterVolumeInfo | undefined> {
     try {
         return parseVolumeInfo(await gluster(host, volumeInfoArgs(volumeName))).find((volume) => volume.name === volumeName);
     } catch (error) {
@@ -33,3 +34,7 @@ export async function findVolume(host: SshExecutor, volumeName: string): Promise
         throw error;
     }
 }
+
+export const volumeStartArgs = (volumeName: string): string[] => glusterArgs("volume", "start", volumeName);
+export const volumeStopArgs = (volumeName: string): string[] => glusterArgs("volume", "stop", volumeName, "force");
+export const volumeDeleteArgs = (volumeName: string): string[] => glusterArgs("volume", "delete", volumeName);

@@ -1,17 +1,14 @@
-// Input checks shared by the node and device resources (their `check`) and by GlusterCluster.
-// Values arrive untyped; a value not known yet (an unresolved Output at program time, or the
-// engine's unknown marker at preview) is skipped here and checked again once it is known.
+// Generic input checks the resources (their `check`) and GlusterCluster share: values arrive
+// untyped; a value not known yet (an unresolved Output at program time, or the engine's unknown
+// marker at preview) is skipped here and checked again once it is known.
 import * as net from "node:net";
 import * as pulumi from "@pulumi/pulumi";
-import { parseHostKey } from "../remote";
-import type { ValidationFailure } from "../placement/validation";
-
-/** What the engine sends a dynamic provider for a value that is not known during a preview. */
-const ENGINE_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+import type { ValidationFailure } from "./failure";
+import { UNKNOWN } from "./unknown";
 
 /** True for a value that cannot be checked yet: an Output, a Promise or the engine's unknown marker. */
 export function isUnknownInput(value: unknown): boolean {
-    return value === ENGINE_UNKNOWN || pulumi.Output.isInstance(value) || value instanceof Promise;
+    return value === UNKNOWN || pulumi.Output.isInstance(value) || value instanceof Promise;
 }
 
 /** True when an absolute path has an empty, "." or ".." segment ("//", a trailing "/", "/a/../b"): not normalized. */
@@ -85,39 +82,6 @@ function isIP(value: string): boolean {
 function isHostName(value: string): boolean {
     const labels = value.split(".");
     return labels.every((label) => HOST_LABEL.test(label)) && !/^\d+$/.test(labels[labels.length - 1]);
-}
-
-/** An SshConnection. Never echoes the private key. */
-export function validateConnection(value: unknown, property: string): ValidationFailure[] {
-    if (isUnknownInput(value)) {
-        return [];
-    }
-    if (!isRecord(value)) {
-        return [{ property, reason: "expected { privateKey, hostKey, user?, port? }" }];
-    }
-    const failures: ValidationFailure[] = [];
-    const { privateKey, hostKey, user, port } = value;
-    if (!isUnknownInput(privateKey) && (typeof privateKey !== "string" || privateKey.trim() === "")) {
-        failures.push({ property: `${property}.privateKey`, reason: "a private key (PEM or OpenSSH text) is required" });
-    }
-    if (!isUnknownInput(hostKey)) {
-        if (typeof hostKey !== "string" || hostKey.trim() === "") {
-            failures.push({ property: `${property}.hostKey`, reason: "the host's public key is required, as ssh-keyscan prints it: \"ssh-ed25519 AAAA…\"; host key checking cannot be turned off" });
-        } else {
-            try {
-                parseHostKey(hostKey);
-            } catch (error) {
-                failures.push({ property: `${property}.hostKey`, reason: (error as Error).message });
-            }
-        }
-    }
-    if (user !== undefined && !isUnknownInput(user) && (typeof user !== "string" || !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(user))) {
-        failures.push({ property: `${property}.user`, reason: `${quoteValue(user)} is not a user name` });
-    }
-    if (port !== undefined && !isUnknownInput(port) && (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535)) {
-        failures.push({ property: `${property}.port`, reason: `${quoteValue(port)} is not a TCP port (1 to 65535)` });
-    }
-    return failures;
 }
 
 /** A value quoted for a message: strings in double quotes, others as JSON. */

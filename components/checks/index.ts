@@ -1,0 +1,15 @@
+// The ground floor of input checks: pure and importing no other folder of the package, so
+// placement and every resource can use it (the preview summary reads unknown.ts alone).
+export { describeFailure, type ValidationFailure } from "./failure";
+export {
+    fieldPath,
+    firstRepeats,
+    hasUnnormalizedSegment,
+    isRecord,
+    isUnknownInput,
+    quoteValue,
+    validateHost,
+    validateNodeName,
+    validateOptionalBoolean,
+} from "./inputs";
+export { UNKNOWN } from "./unknown";

@@ -1,0 +1,62 @@
+// Bricks for an operation: placed and allocated under the hosts' placement lock, finished (file
+// system, fstab, mount), and flushed to stable storage before the volume is reported ready.
+
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterAccess, runStep } from "../access";
+import { FSTAB_SYNC_ARGS, type HostExecutor } from "../remote";
+import { allocateBrick, finishBrick, newProgress } from "./bricks";
+import { brickMount, ownerTag } from "./commands";
+import type { VolumeBrick, VolumeInputs } from "./inputs";
+import { allSucceed, Made, rollBack } from "./rollback";
+
+/**
+ * Places bricks and takes their space under the hosts' placement lock, so no other create places
+ * on the same free bytes meanwhile; a failed lvcreate is rolled back before the lock is released.
+ */
+export async function placeAndAllocate<Placed extends { bricks: VolumeBrick[] }>(cluster: ClusterAccess, peer: HostExecutor, inputs: VolumeInputs, made: Made, doing: string, place: () => Promise<Placed>): Promise<Placed> {
+    const name = inputs.volumeName;
+    return cluster.withPlacementLock(doing, async () => {
+        const placed = await place();
+        try {
+            await allocateBricks(cluster, placed.bricks, made, inputs.owner);
+        } catch (error) {
+            throw await rollBack(cluster, peer, name, made, error, doing);
+        }
+        return placed;
+    });
+}
+
+/** All bricks at once: hosts work in parallel, each host's executor runs its commands in turn. */
+export async function allocateBricks(cluster: ClusterAccess, bricks: readonly VolumeBrick[], made: Made, owner: string | undefined): Promise<void> {
+    const tag = owner === undefined ? undefined : ownerTag(owner);
+    await allSucceed(
+        bricks.map((brick) => {
+            const progress = newProgress(brick);
+            made.progress.push(progress);
+            return allocateBrick(cluster.host(brick.node), progress, tag);
+        }),
+    );
+}
+
+export async function finishBricks(cluster: ClusterAccess, made: Made, gid: number | undefined): Promise<void> {
+    await allSucceed(made.progress.map((progress) => finishBrick(cluster.host(progress.brick.node), progress, gid)));
+}
+
+/**
+ * Brick data (gluster's xattrs and brick directory) and the fstab lines on stable storage before
+ * the volume is reported ready: a power cut right after `up` must not cost a brick.
+ */
+export async function flush(cluster: ClusterAccess, volumeName: string, bricks: readonly VolumeBrick[]): Promise<void> {
+    const started = performance.now();
+    const nodes = [...new Set(bricks.map((brick) => brick.node))];
+    await Promise.all(
+        nodes.map(async (node) => {
+            const host = cluster.host(node);
+            const mounts = bricks.filter((brick) => brick.node === node).map(brickMount);
+            await runStep(host, "sync bricks", ["sync", "-f", ...mounts]);
+            await runStep(host, "sync fstab", [...FSTAB_SYNC_ARGS]);
+        }),
+    );
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    void pulumi.log.info(`volume '${volumeName}': ${bricks.length} brick filesystems and fstab flushed to disk on ${nodes.length} host(s) in ${seconds} s`);
+}

@@ -1,0 +1,147 @@
+import assert from "node:assert/strict";
+import { commandLine, lvsArgs, SshConnectionError } from "../remote";
+import { ScriptedHost } from "../remote/testing/scripted-host";
+import { GiB, MiB } from "../sizes";
+import { signatureProbeArgs } from "../access";
+import { allocateBrick, brickHistory, destroyBrick, finishBrick, newProgress, undoBrick } from "./bricks";
+import {
+    brickDevice,
+    brickMount,
+    brickMountedArgs,
+    brickPath,
+    fstabAddArgs,
+    fstabRemoveArgs,
+    inspectDirArgs,
+    inspectMountArgs,
+    lvcreateArgs,
+    lvremoveArgs,
+    mkfsArgs,
+    mountArgs,
+    thinPoolRemoveArgs,
+} from "./commands";
+
+const brick = { id: "0123456789abcdef0123456789abcdef", vgName: "vg_00112233aabbccdd", sizeBytes: GiB, poolBytes: GiB, poolMetadataBytes: 8 * MiB };
+const line = commandLine;
+const POOL_REPORT = lvsArgs([`${brick.vgName}/tp_${brick.id}`]);
+const poolReport = (thinCount: number) =>
+    JSON.stringify({ report: [{ lv: [{ lv_name: `tp_${brick.id}`, vg_name: brick.vgName, lv_size: "1073741824", lv_attr: "twi-a-tz--", pool_lv: "", data_percent: "0.00", lv_metadata_size: "8388608", thin_count: String(thinCount), lv_tags: "" }] }] });
+const emptyPool = poolReport(0);
+
+const FINISH_STEPS = [
+    line(mkfsArgs(brick)),
+    line(["mkdir", "-p", brickMount(brick)]),
+    line(fstabAddArgs(brick)),
+    line(mountArgs(brick)),
+    line(["mkdir", "-p", brickPath(brick)]),
+];
+
+describe("brick lifecycle (scripted host)", () => {
+    it("creates a brick in heketi's order: lvcreate with the owner tag, then mkfs, mount point, fstab, mount, brick dir", async () => {
+        const host = new ScriptedHost("n1");
+        const progress = newProgress(brick);
+        await allocateBrick(host, progress, "pulumi_gluster_0123456789abcdef");
+        await finishBrick(host, progress, undefined);
+        assert.deepEqual(host.commands, [line(lvcreateArgs(brick, "pulumi_gluster_0123456789abcdef")), ...FINISH_STEPS]);
+        assert.deepEqual(progress, { brick, lvCreated: true, mountDirCreated: true, fstabAdded: true, mounted: true });
+    });
+
+    // Each finishing step fails in turn: the undo removes exactly what the steps before it made, in reverse.
+    const undoAfter: Record<number, string[]> = {
+        0: [line(lvremoveArgs(brick)), line(POOL_REPORT), line(thinPoolRemoveArgs(brick))],
+        1: [line(lvremoveArgs(brick)), line(POOL_REPORT), line(thinPoolRemoveArgs(brick))],
+        2: [line(lvremoveArgs(brick)), line(POOL_REPORT), line(thinPoolRemoveArgs(brick)), line(["rmdir", brickMount(brick)])],
+        3: [line(fstabRemoveArgs(brick)), line(lvremoveArgs(brick)), line(POOL_REPORT), line(thinPoolRemoveArgs(brick)), line(["rmdir", brickMount(brick)])],
+        4: [line(["umount", brickMount(brick)]), line(fstabRemoveArgs(brick)), line(lvremoveArgs(brick)), line(POOL_REPORT), line(thinPoolRemoveArgs(brick)), line(["rmdir", brickMount(brick)])],
+    };
+    for (const [failing, undo] of Object.entries(undoAfter).map(([index, lines]) => [Number(index), lines] as const)) {
+        it(`undoes exactly what was made when step ${failing + 1} of finishing fails (${FINISH_STEPS[failing].split(" ")[0]})`, async () => {
+            const host = new ScriptedHost("n1").on(FINISH_STEPS[failing], { exitCode: 1, stderr: "injected failure" }).on(line(POOL_REPORT), { stdout: emptyPool });
+            const progress = newProgress(brick);
+            await allocateBrick(host, progress, undefined);
+            await assert.rejects(finishBrick(host, progress, undefined), /n1: .*injected failure/);
+            const before = host.commands.length;
+            assert.deepEqual(host.commands.slice(1), FINISH_STEPS.slice(0, failing + 1));
+            await undoBrick(host, progress);
+            assert.deepEqual(host.commands.slice(before), undo);
+        });
+    }
+
+    it("keeps a thin pool that still holds a snapshot when undoing", async () => {
+        const host = new ScriptedHost("n1").on(line(POOL_REPORT), { stdout: poolReport(1) });
+        await undoBrick(host, { ...newProgress(brick), lvCreated: true });
+        assert.deepEqual(host.commands, [line(lvremoveArgs(brick)), line(POOL_REPORT)]);
+    });
+
+    it("destroys a brick that is half gone: not mounted and no LV are not errors", async () => {
+        const host = new ScriptedHost("n1")
+            .on("umount", { exitCode: 32, stderr: `umount: ${brickMount(brick)}: not mounted.` })
+            .on("lvremove", { exitCode: 5, stderr: `Failed to find logical volume "${brick.vgName}/brick_${brick.id}"` })
+            .on("lvs", { exitCode: 5, stderr: `Failed to find logical volume "${brick.vgName}/tp_${brick.id}"` })
+            .on("rmdir", { exitCode: 1, stderr: `rmdir: failed to remove '${brickMount(brick)}': No such file or directory` });
+        await destroyBrick(host, brick);
+        assert.deepEqual(host.commands, [line(["umount", brickMount(brick)]), line(fstabRemoveArgs(brick)), line(lvremoveArgs(brick)), line(POOL_REPORT), line(["rmdir", brickMount(brick)])]);
+    });
+
+    it("drops the fstab line even when the umount fails, then stops before the LV", async () => {
+        const host = new ScriptedHost("n1").on("umount", { exitCode: 32, stderr: "umount: target is busy." });
+        await assert.rejects(destroyBrick(host, brick), /umount.*target is busy/);
+        assert.deepEqual(host.commands, [line(["umount", brickMount(brick)]), line(fstabRemoveArgs(brick))]);
+    });
+});
+
+describe("brick history: was it ever served?", () => {
+    const store = line(["test", "-e", `${brickPath(brick)}/.glusterfs`]);
+    const inspectDir = "/run/pulumi-gluster-inspect.Ab12Cd";
+    const xfs = JSON.stringify({ signatures: [{ device: brickDevice(brick), offset: "0x0", type: "xfs", uuid: "u", label: null }] });
+
+    it("looks in a mounted brick's directory", async () => {
+        const served = new ScriptedHost("n1");
+        assert.equal(await brickHistory(served, brick), "served");
+        assert.deepEqual(served.commands, [line(brickMountedArgs(brick)), store]);
+        assert.equal(await brickHistory(new ScriptedHost("n1").on(store, { exitCode: 1 }), brick), "unused");
+    });
+
+    it("mounts an unmounted brick read-only in a private directory to look, and cleans up after", async () => {
+        const host = new ScriptedHost("n1")
+            .on(line(brickMountedArgs(brick)), { exitCode: 32 })
+            .on(line(signatureProbeArgs(brickDevice(brick))), { stdout: xfs })
+            .on(line(inspectDirArgs()), { stdout: `${inspectDir}\n` });
+        assert.equal(await brickHistory(host, brick), "served");
+        assert.deepEqual(host.commands, [
+            line(brickMountedArgs(brick)),
+            line(signatureProbeArgs(brickDevice(brick))),
+            line(inspectDirArgs()),
+            line(inspectMountArgs(brick, inspectDir)),
+            line(["test", "-e", `${inspectDir}/brick/.glusterfs`]),
+            line(["umount", inspectDir]),
+            line(["rmdir", inspectDir]),
+        ]);
+    });
+
+    it("calls a brick with no file system, or no LV, never served, without mounting anything", async () => {
+        const unformatted = new ScriptedHost("n1").on(line(brickMountedArgs(brick)), { exitCode: 32 });
+        assert.equal(await brickHistory(unformatted, brick), "unused");
+        assert.equal(unformatted.ran(/^mount /).length, 0);
+        const gone = new ScriptedHost("n1")
+            .on(line(brickMountedArgs(brick)), { exitCode: 32 })
+            .on("wipefs", { exitCode: 1, stderr: `wipefs: error: ${brickDevice(brick)}: probing initialization failed: No such file or directory` });
+        assert.equal(await brickHistory(gone, brick), "unused");
+    });
+
+    it("calls a file system it cannot mount unreadable (so the brick is kept), still removing its directory", async () => {
+        const host = new ScriptedHost("n1")
+            .on(line(brickMountedArgs(brick)), { exitCode: 32 })
+            .on(line(signatureProbeArgs(brickDevice(brick))), { stdout: xfs })
+            .on(line(inspectDirArgs()), { stdout: `${inspectDir}\n` })
+            .on(line(inspectMountArgs(brick, inspectDir)), { exitCode: 32, stderr: "mount: wrong fs type, bad option, bad superblock" });
+        assert.equal(await brickHistory(host, brick), "unreadable");
+        assert.deepEqual(host.commands.slice(-2), [line(inspectMountArgs(brick, inspectDir)), line(["rmdir", inspectDir])]);
+        const probeFails = new ScriptedHost("n1").on(line(brickMountedArgs(brick)), { exitCode: 32 }).on("wipefs", { exitCode: 1, stderr: "wipefs: error: permission denied" });
+        assert.equal(await brickHistory(probeFails, brick), "unreadable");
+    });
+
+    it("lets a lost connection through instead of guessing", async () => {
+        const host = new ScriptedHost("n1").on(line(brickMountedArgs(brick)), new SshConnectionError("n1: connection lost", "n1"));
+        await assert.rejects(brickHistory(host, brick), SshConnectionError);
+    });
+});

@@ -1,0 +1,70 @@
+// Creating a volume, heketi's way with one undo: place and take the bricks' space under the
+// hosts' placement lock, make their file systems, create, set options, start, flush; any failure
+// removes exactly what was made. A create an interrupted run left is finished or cleaned first.
+
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterAccess, findVolume, glusterStep, volumeStartArgs } from "../access";
+import { placeBricks } from "../placement";
+import { parseSize } from "../sizes";
+import { adoptVolume } from "./adopt-volume";
+import { finishBricks, flush, placeAndAllocate } from "./allocate";
+import { addBrickArgs, ownerTag, volumeCreateArgs, volumeSetArgs } from "./commands";
+import { placementLimits, type VolumeInputs, type VolumeOutputs } from "./inputs";
+import { findOwnPools, isOwnVolume, removeStrayBricks } from "./interrupted";
+import { brickSets, volumeBricks, volumeOutputs } from "./layout";
+import { type Made, rollBack } from "./rollback";
+
+export async function createVolume(cluster: ClusterAccess, inputs: VolumeInputs): Promise<pulumi.dynamic.CreateResult<VolumeOutputs>> {
+    const name = inputs.volumeName;
+    const peer = await cluster.anyPeer();
+    const existing = await findVolume(peer, name);
+    if (existing && inputs.adopt === true) {
+        return adoptVolume(cluster, peer, inputs, existing);
+    }
+    // What a create of this same resource left when the engine was stopped before it reported.
+    const ownPools = inputs.owner === undefined ? [] : await findOwnPools(cluster, ownerTag(inputs.owner));
+    if (existing && isOwnVolume(existing, inputs.topology, ownPools)) {
+        void pulumi.log.info(`volume '${name}': found as an earlier create of this resource left it (that run was stopped before it reported); finishing it`);
+        const finished = await adoptVolume(cluster, peer, inputs, existing);
+        await flush(cluster, name, finished.outs!.bricks);
+        return finished;
+    }
+    if (existing) {
+        throw new Error(
+            `volume '${name}': the cluster already has a gluster volume of that name (seen from ${peer.label}); ` +
+                "choose another name, delete that volume, or set adopt: true to take it over",
+        );
+    }
+    if (ownPools.length > 0) {
+        await removeStrayBricks(cluster, name, ownPools);
+    }
+    const sizeBytes = parseSize(inputs.size);
+    const made: Made = { progress: [], volumeCreated: false };
+    const doing = `creating volume '${name}'`;
+    const { placement, bricks } = await placeAndAllocate(cluster, peer, inputs, made, doing, async () => {
+        const placement = placeBricks(
+            await cluster.liveTopology(),
+            { volumeName: name, sizeBytes, durability: inputs.durability, snapshotFactor: inputs.snapshotFactor, zoneChecking: inputs.topology.zoneChecking ?? "none" },
+            placementLimits(sizeBytes, inputs.durability),
+        );
+        return { placement, bricks: volumeBricks(name, placement, 0) };
+    });
+    try {
+        await finishBricks(cluster, made, inputs.gid);
+        const sets = brickSets(bricks);
+        await glusterStep(peer, "gluster volume create", volumeCreateArgs(name, inputs.durability, sets[0]));
+        made.volumeCreated = true;
+        for (const set of sets.slice(1)) {
+            await glusterStep(peer, "gluster volume add-brick", addBrickArgs(name, inputs.durability, set));
+        }
+        for (const [option, value] of Object.entries(inputs.options)) {
+            await glusterStep(peer, `gluster volume set ${option}`, volumeSetArgs(name, option, value));
+        }
+        await glusterStep(peer, "gluster volume start", volumeStartArgs(name));
+        await flush(cluster, name, bricks);
+    } catch (error) {
+        throw await rollBack(cluster, peer, name, made, error, doing);
+    }
+    void pulumi.log.info(`volume '${name}': started with ${bricks.length} bricks in ${placement.sets.length} set(s)`);
+    return { id: name, outs: volumeOutputs(inputs, sizeBytes, bricks, []) };
+}
