@@ -1,63 +1,11 @@
 // Create's orchestration on scripted hosts: every step fails in turn, and the undo that follows
 // removes exactly what was made, in order (the lab tests run the same paths on real hosts).
 import assert from "node:assert/strict";
-import { ClusterAccess } from "../access";
 import { commandLine, volumeInfoArgs } from "../remote";
 import { readFixture } from "../remote/testing/fixtures";
-import { ScriptedHost } from "../remote/testing/scripted-host";
-import { GiB } from "../sizes";
-import { brickMount, brickPath, fstabAddArgs, fstabRemoveArgs, lvremoveArgs, mkfsArgs, mountArgs, thinPoolRemoveArgs, volumeCreateArgs, volumeSetArgs } from "./commands";
+import { volumeCreateArgs, volumeSetArgs } from "./commands";
 import { createVolume } from "./create";
-import type { VolumeInputs } from "./inputs";
-import { threeNodeTopology } from "./testing/topology";
-
-const topology = threeNodeTopology((n) => [{ path: "/dev/sdb", vgName: `vg_${n}${n}${n}${n}`, tags: {} }]);
-const inputs: VolumeInputs = { topology, volumeName: "web", size: "1Gi", durability: { type: "replicate", replica: 3 }, options: { "performance.cache-size": "64MB" }, snapshotFactor: 1 };
-const OK_XML = "<cliOutput><opRet>0</opRet><opErrno>0</opErrno><opErrstr></opErrstr></cliOutput>";
-const FAILED_XML = "<cliOutput><opRet>-1</opRet><opErrno>2</opErrno><opErrstr>injected failure</opErrstr></cliOutput>";
-const vgs = (vgName: string) => JSON.stringify({ report: [{ vg: [{ vg_name: vgName, vg_size: String(10 * GiB), vg_free: String(10 * GiB), pv_count: "1", lv_count: "0" }] }] });
-const emptyPool = (vgName: string, id: string) =>
-    JSON.stringify({ report: [{ lv: [{ lv_name: `tp_${id}`, vg_name: vgName, lv_size: String(GiB), lv_attr: "twi-a-tz--", pool_lv: "", data_percent: "0.00", lv_metadata_size: "8388608", thin_count: "0", lv_tags: "" }] }] });
-
-/** Three scripted nodes holding one empty 10 GiB VG each, in a cluster with no volume yet. */
-function scriptedCluster(): { cluster: ClusterAccess; hosts: Map<string, ScriptedHost> } {
-    const hosts = new Map(topology.nodes.map((node) => [node.name, new ScriptedHost(node.name)]));
-    for (const [name, host] of hosts) {
-        const vgName = topology.nodes.find((node) => node.name === name)!.devices[0].vgName;
-        host.on(/^gluster /, { stdout: OK_XML })
-            .on(commandLine(volumeInfoArgs("web")), { stdout: readFixture("volume-info-missing.xml") })
-            .on(/^vgs /, { stdout: vgs(vgName) })
-            .on(/^lvs /, (line) => ({ stdout: emptyPool(vgName, /tp_([0-9a-f]{32})/.exec(line)?.[1] ?? "") }));
-    }
-    return { cluster: new ClusterAccess(topology, [], (node) => hosts.get(node.name)!), hosts };
-}
-
-/** The brick commands a node ran, as step names, for readable comparisons. */
-function brickSteps(host: ScriptedHost): string[] {
-    const id = /brick_([0-9a-f]{32})/.exec(host.commands.join("\n"))?.[1];
-    if (id === undefined) {
-        return [];
-    }
-    const vgName = /vg_\d{4}/.exec(host.commands.join("\n"))![0];
-    const brick = { id, vgName };
-    const names = new Map([
-        [commandLine(mkfsArgs(brick)), "mkfs"],
-        [commandLine(["mkdir", "-p", brickMount(brick)]), "mkdir mount"],
-        [commandLine(fstabAddArgs(brick)), "fstab add"],
-        [commandLine(mountArgs(brick)), "mount"],
-        [commandLine(["mkdir", "-p", brickPath(brick)]), "mkdir brick"],
-        [commandLine(["umount", brickMount(brick)]), "umount"],
-        [commandLine(fstabRemoveArgs(brick)), "fstab remove"],
-        [commandLine(lvremoveArgs(brick)), "lvremove"],
-        [commandLine(thinPoolRemoveArgs(brick)), "remove pool"],
-        [commandLine(["rmdir", brickMount(brick)]), "rmdir"],
-    ]);
-    return host.commands.flatMap((line) => (line.startsWith("lvcreate") ? ["lvcreate"] : names.has(line) ? [names.get(line)!] : []));
-}
-
-const FULL_BRICK = ["lvcreate", "mkfs", "mkdir mount", "fstab add", "mount", "mkdir brick"];
-const FULL_UNDO = ["umount", "fstab remove", "lvremove", "remove pool", "rmdir"];
-const volumeSteps = (host: ScriptedHost) => host.ran(/^gluster .*volume (create|set|start|stop|delete)/).map((line) => line.replace(/^gluster --mode=script --xml -- volume /, "").split(" ").slice(0, 2).join(" "));
+import { brickSteps, FAILED_XML, FULL_BRICK, FULL_UNDO, inputs, scriptedCluster, volumeSteps } from "./testing/scripted-cluster";
 
 describe("create on scripted hosts: each step fails in turn", () => {
     it("runs heketi's steps on every node, then create, set, start, and a flush", async () => {
