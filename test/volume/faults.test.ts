@@ -11,7 +11,7 @@ import type { ClusterTopology } from "../../components/access";
 import { GlusterCluster } from "../../components/cluster";
 import { closeAll, glusterArgs, lvsArgs, parseLvs, parseVolumeInfo, parseVolumeStatus, SshConnectionError, type SshExecutor, volumeInfoArgs } from "../../components/remote";
 import { GlusterVolume, type VolumeBrick } from "../../components/volume";
-import { EngineOperationError, EngineStack } from "../engine/automation";
+import { EngineOperationError, EngineStack, type UpResult } from "../engine/automation";
 import { glusterVolumes, leftovers, onMount, prepareCluster, waitFor, waitForHeal, wipeBricks, wipeCluster, type LabCluster } from "../lab/cluster-fixture";
 import { labClusterArgs, labExecutor, labNode, loadLab, type Lab, type LabNode } from "../lab/lab";
 
@@ -101,6 +101,32 @@ async function waitForPool(cluster: LabCluster): Promise<void> {
 const WRITE = "seq 1 100000 > numbers.txt\nmkdir -p notes\necho kept > notes/a.txt\nsync numbers.txt notes/a.txt notes .\nsha256sum numbers.txt notes/a.txt";
 const READ = "sha256sum numbers.txt notes/a.txt";
 
+/** How an up ended: its result, or the error the engine reported. */
+type UpOutcome = { ok: true; result: UpResult } | { ok: false; error: unknown };
+
+/**
+ * Starts an up and resolves (with the up still running) once `nodeName` holds more than
+ * `lvsBefore` LVs: the moment a fault hits a brick being made.
+ */
+async function upUntilNewBrick(engine: EngineStack, cluster: LabCluster, nodeName: string, lvsBefore: number): Promise<Promise<UpOutcome>> {
+    const up = engine.up().then(
+        (result): UpOutcome => ({ ok: true, result }),
+        (error: unknown): UpOutcome => ({ ok: false, error }),
+    );
+    const host = cluster.hosts.get(nodeName)!;
+    await waitFor(`a new brick on ${nodeName}`, 120_000, 100, async () => {
+        const lvs = parseLvs((await host.run(lvsArgs([cluster.vgNames.get(nodeName)!]))).stdout);
+        return { done: lvs.length > lvsBefore ? true : undefined, seen: lvs.map((lv) => lv.lvName).join(",") };
+    });
+    return up;
+}
+
+/** The first line naming volume `name` in a failed up's message. */
+function failureLine(name: string, error: unknown): string {
+    assert.ok(error instanceof EngineOperationError);
+    return new RegExp(`volume '${name}'[^\\n]*`).exec(error.message)?.[0].slice(0, 400) ?? error.message.slice(0, 400);
+}
+
 /**
  * Creates volume `name` while `inject` hits `nodeName` as soon as the volume's brick LV exists
  * there. `inject` returns what to wait for before the next up. The first up may finish or fail:
@@ -111,19 +137,11 @@ async function createUnderFault(cluster: LabCluster, name: string, nodeName: str
     const engine = await volumesStack(`faults-${name}`, cluster.topology, () => ({ [name]: "1Gi" }));
     const host = cluster.hosts.get(nodeName)!;
     try {
-        const up = engine.up().then(
-            (result) => ({ ok: true as const, result }),
-            (error: unknown) => ({ ok: false as const, error }),
-        );
-        await waitFor(`the new brick on ${nodeName}`, 120_000, 100, async () => {
-            const lvs = parseLvs((await host.run(lvsArgs([cluster.vgNames.get(nodeName)!]))).stdout);
-            return { done: lvs.length > 0 ? true : undefined, seen: lvs.map((lv) => lv.lvName).join(",") };
-        });
+        const up = await upUntilNewBrick(engine, cluster, nodeName, 0);
         const settled = await inject(host);
         const first = await up;
         if (!first.ok) {
-            assert.ok(first.error instanceof EngineOperationError);
-            console.log(`      first up failed: ${new RegExp(`volume '${name}'[^\\n]*`).exec(first.error.message)?.[0].slice(0, 400)}`);
+            console.log(`      first up failed: ${failureLine(name, first.error)}`);
             await assertHostsHoldExactly(cluster, [], []);
         } else {
             console.log("      first up finished despite the fault");
@@ -133,6 +151,55 @@ async function createUnderFault(cluster: LabCluster, name: string, nodeName: str
         const [source, backups, bricks] = outputs[name].value as VolumeOutput;
         await assertHostsHoldExactly(cluster, bricks, [name]);
         const written = await onMount(source, backups, WRITE);
+        assert.equal(await onMount(source, backups, READ), written);
+        await engine.destroy();
+        await assertHostsHoldExactly(cluster, [], []);
+    } finally {
+        await engine.destroy().catch(() => undefined);
+        await engine.dispose();
+    }
+}
+
+/** What a fault did: whether the operation it hit must fail, and what to wait for before the next up. */
+interface InjectedFault {
+    mustFail: boolean;
+    settled: () => Promise<void>;
+}
+
+/**
+ * Grows volume `name` from 1Gi to 2Gi while `inject` hits `nodeName` as soon as a new brick LV
+ * exists there. A failed expansion must leave exactly the first set; then an up grows the volume
+ * keeping that set, the data written before reads back, and destroy leaves nothing.
+ */
+async function expandUnderFault(cluster: LabCluster, name: string, nodeName: string, inject: (host: SshExecutor) => Promise<InjectedFault>): Promise<void> {
+    let size = "1Gi";
+    const engine = await volumesStack(`faults-${name}`, cluster.topology, () => ({ [name]: size }));
+    const host = cluster.hosts.get(nodeName)!;
+    try {
+        const [source, backups, bricks] = (await engine.up()).outputs[name].value as VolumeOutput;
+        const written = await onMount(source, backups, WRITE);
+        size = "2Gi";
+        // The first set's pool and LV are there already.
+        const up = await upUntilNewBrick(engine, cluster, nodeName, 2);
+        const fault = await inject(host);
+        const first = await up;
+        if (!first.ok) {
+            console.log(`      first up failed: ${failureLine(name, first.error)}`);
+        } else {
+            assert.ok(!fault.mustFail, "the expansion must fail under this fault");
+            console.log("      first up finished despite the fault (the executor reconnected between commands)");
+        }
+        await fault.settled();
+        if (!first.ok) {
+            // Nothing of the failed expansion is left, except what an unreachable host kept (the next up removes it).
+            await assertHostsHoldExactly({ ...cluster, hosts: new Map([...cluster.hosts].filter(([node]) => !fault.mustFail || node !== nodeName)) }, bricks.filter((brick) => !fault.mustFail || brick.node !== nodeName), [name]);
+        }
+        const { outputs, stdout } = first.ok ? first.result : await engine.up();
+        console.log(`      next up: ${stdout.split("\n").filter((line) => /unused brick|added/.test(line)).map((line) => line.trim().slice(0, 200)).join(" | ")}`);
+        const [, , grown] = outputs[name].value as VolumeOutput;
+        assert.equal(grown.length, 6, "two replica sets");
+        assert.deepEqual(grown.slice(0, 3), bricks, "the first set kept");
+        await assertHostsHoldExactly(cluster, grown, [name]);
         assert.equal(await onMount(source, backups, READ), written);
         await engine.destroy();
         await assertHostsHoldExactly(cluster, [], []);
@@ -420,88 +487,35 @@ describe("faults: injected on the lab while the engine works", function () {
         });
     });
     it("SSH sessions to n2 cut mid-expansion: the expansion finishes or rolls back cleanly, the data stays, and the next up converges", async function () {
-        let size = "1Gi";
-        const engine = await volumesStack("faults-ssh-expand", cluster.topology, () => ({ cutgrow: size }));
-        const n2 = cluster.hosts.get("n2")!;
-        try {
-            const [source, backups, bricks] = (await engine.up()).outputs.cutgrow.value as VolumeOutput;
-            const written = await onMount(source, backups, WRITE);
-            size = "2Gi";
-            const up = engine.up().then(
-                (result) => ({ ok: true as const, result }),
-                (error: unknown) => ({ ok: false as const, error }),
-            );
-            await waitFor("a new brick on n2", 120_000, 100, async () => {
-                const lvs = parseLvs((await n2.run(lvsArgs([cluster.vgNames.get("n2")!]))).stdout);
-                return { done: lvs.length > 2 ? true : undefined, seen: lvs.map((lv) => lv.lvName).join(",") };
-            });
-            await cutSshSessions(n2);
-            const first = await up;
-            if (!first.ok) {
-                assert.ok(first.error instanceof EngineOperationError);
-                console.log(`      first up failed: ${/volume 'cutgrow'[^\n]*/.exec(first.error.message)?.[0].slice(0, 400)}`);
-                await assertHostsHoldExactly(cluster, bricks, ["cutgrow"]);
-            } else {
-                console.log("      first up finished despite the cut (the executor reconnected between commands)");
-            }
-            const { outputs } = first.ok ? first.result : await engine.up();
-            const [, , grown] = outputs.cutgrow.value as VolumeOutput;
-            assert.equal(grown.length, 6, "two replica sets");
-            await assertHostsHoldExactly(cluster, grown, ["cutgrow"]);
-            assert.equal(await onMount(source, backups, READ), written);
-            await engine.destroy();
-            await assertHostsHoldExactly(cluster, [], []);
-        } finally {
-            await engine.destroy().catch(() => undefined);
-            await engine.dispose();
-        }
+        await expandUnderFault(cluster, "cutgrow", "n2", async (host) => {
+            await cutSshSessions(host);
+            return { mustFail: false, settled: async () => undefined };
+        });
     });
 
     it("n3 killed mid-expansion: the expansion fails, and once n3 is back the next up removes its stray brick and grows the volume", async function () {
-        let size = "1Gi";
-        const engine = await volumesStack("faults-expand", cluster.topology, () => ({ grow: size }));
-        const n3 = cluster.hosts.get("n3")!;
         let n3Down = false;
         try {
-            const [source, backups, bricks] = (await engine.up()).outputs.grow.value as VolumeOutput;
-            const written = await onMount(source, backups, WRITE);
-            size = "2Gi";
-            const up = engine.up().then(
-                () => "finished",
-                (error: unknown) => (error instanceof EngineOperationError ? /volume 'grow'[^\n]*/.exec(error.message)?.[0] ?? error.message : `failed otherwise: ${error}`),
-            );
-            await waitFor("a new brick on n3", 120_000, 100, async () => {
-                const lvs = parseLvs((await n3.run(lvsArgs([cluster.vgNames.get("n3")!]))).stdout);
-                return { done: lvs.length > 2 ? true : undefined, seen: lvs.map((lv) => lv.lvName).join(",") };
+            await expandUnderFault(cluster, "grow", "n3", async () => {
+                await labNode("kill", "n3");
+                n3Down = true;
+                return {
+                    mustFail: true,
+                    settled: async () => {
+                        await labNode("start", "n3");
+                        n3Down = false;
+                        await closeAll();
+                        await waitForPool(cluster);
+                        console.log(`      n3 back: ${await hostPicture(cluster)}`);
+                    },
+                };
             });
-            await labNode("kill", "n3");
-            n3Down = true;
-            const first = await up;
-            console.log(`      expansion with n3 killed: ${first.slice(0, 400)}`);
-            assert.notEqual(first, "finished");
-            await labNode("start", "n3");
-            n3Down = false;
-            await closeAll();
-            await waitForPool(cluster);
-            console.log(`      n3 back: ${await hostPicture(cluster)}`);
-
-            const { outputs, stdout } = await engine.up();
-            const [, , grown] = outputs.grow.value as VolumeOutput;
-            assert.equal(grown.length, 6, "two replica sets");
-            assert.deepEqual(grown.slice(0, 3), bricks, "the first set kept");
-            console.log(`      next up: ${stdout.split("\n").filter((line) => /unused brick|added/.test(line)).map((line) => line.trim().slice(0, 200)).join(" | ")}`);
-            await assertHostsHoldExactly(cluster, grown, ["grow"]);
-            assert.equal(await onMount(source, backups, READ), written);
-            await engine.destroy();
-            await assertHostsHoldExactly(cluster, [], []);
         } finally {
             if (n3Down) {
                 await labNode("start", "n3");
                 await closeAll();
                 await waitForPool(cluster);
             }
-            await engine.destroy().catch(() => undefined);
-            await engine.dispose();
         }
     });
 });
