@@ -3,7 +3,7 @@
 
 import { hostname } from "node:os";
 import * as pulumi from "@pulumi/pulumi";
-import type { Topology, TopologyNode } from "../placement";
+import type { Inventory, InventoryNode } from "../placement";
 import { lvsArgs, parseLvs, parseVgs, SshConnectionError, takeHostLock, type HeldCommand, type LogicalVolume, type HostExecutor, vgsArgs } from "../remote";
 import { connectionExecutor } from "./connection";
 import { describeCause } from "./errors";
@@ -34,7 +34,7 @@ export class ClusterAccess {
     host(nodeName: string): HostExecutor {
         const executor = this.executors.get(nodeName);
         if (executor === undefined) {
-            throw new Error(`node '${nodeName}' holds a brick of this volume but is not in the cluster topology`);
+            throw new Error(`node '${nodeName}' holds a brick of this volume but is not in the cluster topology; add the node back to the cluster and run again`);
         }
         return executor;
     }
@@ -61,7 +61,7 @@ export class ClusterAccess {
                 unreachable.push(`${describeCause(error)}`);
             }
         }
-        throw new Error(`no node of the cluster is reachable: ${unreachable.join("; ")}`);
+        throw new Error(`no node of the cluster is reachable: ${unreachable.join("; ")}; bring one back and run again`);
     }
 
     /** Fails, naming them, unless every one of `nodeNames` answers: for steps that need them all. */
@@ -99,7 +99,7 @@ export class ClusterAccess {
                 try {
                     held.push(await takeHostLock(this.host(node.name), owner, PLACEMENT_LOCK_WAIT_SECONDS));
                 } catch (error) {
-                    // An unreachable node gets no bricks (liveTopology leaves it out), so needs no lock.
+                    // An unreachable node gets no bricks (liveInventory leaves it out), so needs no lock.
                     if (!(error instanceof SshConnectionError)) {
                         throw new Error(`${doing}: ${describeCause(error)}; nothing was changed`);
                     }
@@ -124,15 +124,16 @@ export class ClusterAccess {
     }
 
     /**
-     * The placement view with each VG's free space now (the hosts are the source of truth).
-     * Unreachable nodes and missing VGs are left out with a warning: placement can still use the rest.
+     * Placement's inventory: each node's VGs with their free space now (the hosts are the source
+     * of truth). Unreachable nodes and missing VGs are left out with a warning: placement can
+     * still use the rest.
      */
-    async liveTopology(): Promise<Topology> {
+    async liveInventory(): Promise<Inventory> {
         const nodes = await Promise.all(this.topology.nodes.map((node) => this.liveNode(node)));
-        return { nodes: nodes.filter((node): node is TopologyNode => node !== undefined) };
+        return { nodes: nodes.filter((node): node is InventoryNode => node !== undefined) };
     }
 
-    private async liveNode(node: ClusterNode): Promise<TopologyNode | undefined> {
+    private async liveNode(node: ClusterNode): Promise<InventoryNode | undefined> {
         const host = this.host(node.name);
         let groups;
         try {

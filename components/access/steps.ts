@@ -1,9 +1,8 @@
 // One named step on one host, the unit every operation is written in: a failure names the host,
 // the step and the brick, with what the host said (never a secret: the executor masks them).
 
-import type { CommandResult, HostExecutor } from "../remote";
+import { runGluster, type CommandResult, type HostExecutor } from "../remote";
 import { describeCause } from "./errors";
-import { gluster } from "./gluster-volume";
 
 /** One step on one host failed. */
 export class StepError extends Error {
@@ -37,7 +36,7 @@ export async function runStep(host: HostExecutor, step: string, argv: readonly s
 /** A volume-wide gluster call (XML checked, cluster lock retried) as the named step. */
 export async function glusterStep(peer: HostExecutor, step: string, argv: string[]): Promise<void> {
     try {
-        await gluster(peer, argv);
+        await runGluster(peer, argv);
     } catch (error) {
         throw new StepError(peer.label, step, undefined, error);
     }

@@ -12,4 +12,5 @@ export {
     validateNodeName,
     validateOptionalBoolean,
 } from "./inputs";
+export { glusterNameFrom } from "./names";
 export { UNKNOWN } from "./unknown";

@@ -116,7 +116,7 @@ export async function create(inputs: DeviceInputs): Promise<pulumi.dynamic.Creat
     }
     const group = await volumeGroup(host, vgName);
     if (!group) {
-        throw new Error(`${host.label}: volume group ${vgName} on ${path} vanished right after it was created`);
+        throw new Error(`${host.label}: volume group ${vgName} on ${path} vanished right after it was created; check 'vgs ${vgName}' on the host and run again`);
     }
     void pulumi.log.info(`${host.label}: ${path} is volume group ${vgName} (${formatSize(group.vgSize)})${pv?.vgName === vgName ? ", adopted" : ""}`);
     return { id: vgName, outs: await outputsFor(host, inputs, group) };
@@ -211,7 +211,7 @@ async function volumeGroup(host: HostExecutor, vgName: string): Promise<VolumeGr
         return undefined;
     }
     if (result.exitCode !== 0) {
-        throw new Error(`${host.label}: vgs ${vgName} exited ${result.exitCode}: ${result.stderr.trim()}`);
+        throw new Error(`${host.label}: vgs ${vgName} exited ${result.exitCode}: ${result.stderr.trim()}; check LVM on the host and run again`);
     }
     return parseVgs(result.stdout)[0];
 }

@@ -117,7 +117,7 @@ export async function create(inputs: HostMountInputs): Promise<pulumi.dynamic.Cr
         if (made.dir) {
             await host.tryRun(removeEmptyDirectoryArgs(inputs.mountPath));
         }
-        throw new Error(`${host.label}: mounting ${inputs.mountSource} on ${inputs.mountPath} failed: ${(error as Error).message}`);
+        throw new Error(`${host.label}: mounting ${inputs.mountSource} on ${inputs.mountPath} failed: ${(error as Error).message}; check that the worker reaches the storage hosts and the volume is started, then run again`);
     }
     return { id: `${inputs.workerName}:${inputs.mountPath}`, outs: outputsFor(inputs, "mounted") };
 }

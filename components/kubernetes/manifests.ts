@@ -107,18 +107,24 @@ export function glusterServiceSpec(): { ports: Array<{ port: number; protocol: s
 }
 
 export interface PersistentVolumeSpecArgs {
-    volume: VolumeSource;
-    mode: PersistentVolumeMode;
-    accessModes: readonly AccessMode[];
-    reclaimPolicy: ReclaimPolicy;
-    /** glusterfs mode: the Endpoints' name and namespace. */
-    endpointsName: string;
-    namespace: string;
-    /** hostMount mode: where the volume is mounted on the workers, and the workers' Kubernetes node names. */
-    mountPath?: string;
-    workerNodeNames?: readonly string[];
+    /** The gluster volume the PV serves: its name, size and bricks. */
+    readonly volume: VolumeSource;
+    /** "glusterfs" (the in-tree plugin) or "hostMount" (a hostPath on workers that mount it). */
+    readonly mode: PersistentVolumeMode;
+    /** The PV's access modes. */
+    readonly accessModes: readonly AccessMode[];
+    /** What Kubernetes does with the PV once its claim is gone. */
+    readonly reclaimPolicy: ReclaimPolicy;
+    /** glusterfs mode: the Endpoints' name. */
+    readonly endpointsName: string;
+    /** The namespace of the Endpoints (glusterfs mode) and of the claim. */
+    readonly namespace: string;
+    /** hostMount mode: where the volume is mounted on the workers. */
+    readonly mountPath?: string;
+    /** hostMount mode: the workers' Kubernetes node names. */
+    readonly workerNodeNames?: readonly string[];
     /** The claim the PV is reserved for; undefined for none. */
-    claimName?: string;
+    readonly claimName?: string;
 }
 
 /** The PV's spec for either mode; capacity is the volume's size. */

@@ -18,11 +18,11 @@ export function peerDetachArgs(storageHost: string): string[] {
 /** gluster's state for a peer that has fully joined. */
 const IN_CLUSTER = "Peer in Cluster";
 
-/** The queried node's own UUID: `pool list` lists it as "localhost". */
-export function localUuid(pool: readonly GlusterPeer[]): string {
+/** The queried node's own UUID: `pool list` lists it as "localhost". `label` names the node in the error. */
+export function localUuid(pool: readonly GlusterPeer[], label: string): string {
     const self = pool.find((peer) => peer.hostname === "localhost");
     if (!self || self.uuid === "") {
-        throw new Error("gluster pool list did not include the local node");
+        throw new Error(`${label}: 'gluster pool list' does not list the node itself (localhost), so its gluster UUID is unknown; check glusterd there (systemctl status glusterd) and run again`);
     }
     return self.uuid;
 }

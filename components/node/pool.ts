@@ -1,42 +1,26 @@
 // Talking to glusterd on a node over SSH: the pool as a node sees it, volumes, and waiting for a
 // probed node to settle. Used by the node provider; every message names the host.
-import { type CliOutput, GlusterError, glusterWords, type GlusterPeer, type GlusterVolumeInfo, parseCliOutput, parsePeerStatus, parseVolumeInfo, RemoteCommandError, SshConnectionError, type HostExecutor, volumeInfoArgs } from "../remote";
+import { describeCause } from "../access";
+import { GlusterNoAnswerError, type GlusterPeer, type GlusterVolumeInfo, type HostExecutor, parsePeerStatus, parseVolumeInfo, runGluster, sleep, SshConnectionError, volumeInfoArgs } from "../remote";
 import { joinProblems, poolListArgs } from "./commands";
 
-/** Runs a gluster `--xml` command; a failure reported in the XML becomes an error naming the host. */
-export function runGluster(host: HostExecutor, argv: readonly string[]): Promise<CliOutput> {
-    return queryGluster(host, argv, parseCliOutput);
-}
-
-async function queryGluster<T>(host: HostExecutor, argv: readonly string[], parse: (xml: string) => T): Promise<T> {
-    const { stdout } = await host.run(argv);
-    try {
-        return parse(stdout);
-    } catch (error) {
-        if (error instanceof GlusterError) {
-            throw new GlusterError(`${host.label}: ${glusterWords(argv).join(" ")}: ${error.message}`, error.opRet, error.opErrno, error.opErrstr);
-        }
-        throw error;
-    }
-}
-
-/** `pool list` on a node; an unreachable glusterd is reported as such. */
+/** `pool list` on a node; a glusterd that does not answer and an unreachable host are reported as such. */
 export async function poolSeenBy(host: HostExecutor): Promise<GlusterPeer[]> {
     try {
-        return await queryGluster(host, poolListArgs(), parsePeerStatus);
+        return await runGluster(host, poolListArgs(), { nameHost: true, parse: parsePeerStatus });
     } catch (error) {
-        if (error instanceof RemoteCommandError) {
-            throw new Error(`${host.label}: glusterd does not answer (is it running?): ${error.message}`, { cause: error });
+        if (error instanceof GlusterNoAnswerError) {
+            throw new Error(`${host.label}: glusterd does not answer 'gluster pool list' (${error.opErrstr}); start glusterd there (systemctl start glusterd) and run again`, { cause: error });
         }
         if (error instanceof SshConnectionError) {
-            throw new Error(`${host.label} is unreachable: ${error.message}`, { cause: error });
+            throw new Error(`${host.label}: unreachable over SSH (${describeCause(error, host.label)}); bring the host back and run again`, { cause: error });
         }
         throw error;
     }
 }
 
 export async function volumesSeenBy(host: HostExecutor): Promise<GlusterVolumeInfo[]> {
-    return queryGluster(host, volumeInfoArgs(), parseVolumeInfo);
+    return runGluster(host, volumeInfoArgs(), { nameHost: true, parse: parseVolumeInfo });
 }
 
 const JOIN_POLL_MS = 1_000;
@@ -50,8 +34,8 @@ export async function waitForJoin(member: HostExecutor, node: HostExecutor, node
             return;
         }
         if (Date.now() >= deadline) {
-            throw new Error(`${node.label} did not join the pool of ${member.label} within ${timeoutMs / 1000} s: ${problems.join("; ")}`);
+            throw new Error(`${node.label} did not join the pool of ${member.label} within ${timeoutMs / 1000} s: ${problems.join("; ")}; check 'gluster peer status' on both and run again`);
         }
-        await new Promise((resolve) => setTimeout(resolve, JOIN_POLL_MS));
+        await sleep(JOIN_POLL_MS);
     }
 }

@@ -3,10 +3,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { connectionExecutor, validateConnection, type SshConnection } from "../access";
 import { fieldPath, isRecord, isUnknownInput, validateHost, validateNodeName, type ValidationFailure } from "../checks";
-import { withGlusterRetry } from "../remote";
+import { runGluster } from "../remote";
 import { bricksOnNode, describePeer, isNotInPoolError, localUuid, peerDetachArgs, peerProbeArgs, remotePeers } from "./commands";
 import { inputDiff } from "../dynamic/diff";
-import { poolSeenBy, runGluster, volumesSeenBy, waitForJoin } from "./pool";
+import { poolSeenBy, volumesSeenBy, waitForJoin } from "./pool";
 
 /** Bumped whenever the shape of the outputs changes; diff turns an old version into an update. */
 // 2: the provider in state names a registry key (1 named a compiled file), rewritten by the update.
@@ -89,7 +89,7 @@ export async function diff(_id: string, olds: NodeOutputs, news: NodeInputs): Pr
 export async function create(inputs: NodeInputs): Promise<pulumi.dynamic.CreateResult<NodeOutputs>> {
     const node = connectionExecutor(inputs.nodeName, inputs.manageHost, inputs.connection);
     const ownPool = await poolSeenBy(node);
-    const uuid = localUuid(ownPool);
+    const uuid = localUuid(ownPool, node.label);
     if (inputs.probeFrom) {
         const member = memberExecutor(inputs.probeFrom);
         const memberPool = await poolSeenBy(member);
@@ -102,7 +102,7 @@ export async function create(inputs: NodeInputs): Promise<pulumi.dynamic.CreateR
                         `detach it from that pool before adding it to the pool of ${member.label}`,
                 );
             }
-            await withGlusterRetry(() => runGluster(member, peerProbeArgs(inputs.storageHost)));
+            await runGluster(member, peerProbeArgs(inputs.storageHost), { nameHost: true });
         }
         await waitForJoin(member, node, uuid, JOIN_TIMEOUT_MS);
     }
@@ -115,7 +115,7 @@ export async function read(id: string, props: NodeOutputs): Promise<pulumi.dynam
     // node is its own pool; it is gone only if glusterd now has another identity (reinstalled).
     const observer = props.probeFrom ? memberExecutor(props.probeFrom) : connectionExecutor(props.nodeName, props.manageHost, props.connection);
     const pool = await poolSeenBy(observer);
-    const present = props.probeFrom ? pool.some((peer) => peer.uuid === id) : localUuid(pool) === id;
+    const present = props.probeFrom ? pool.some((peer) => peer.uuid === id) : localUuid(pool, observer.label) === id;
     if (!present) {
         return {};
     }
@@ -125,7 +125,7 @@ export async function read(id: string, props: NodeOutputs): Promise<pulumi.dynam
 export async function update(id: string, _olds: NodeOutputs, news: NodeInputs): Promise<pulumi.dynamic.UpdateResult<NodeOutputs>> {
     // New credentials or a new member to work through: prove they work before storing them.
     const node = connectionExecutor(news.nodeName, news.manageHost, news.connection);
-    const uuid = localUuid(await poolSeenBy(node));
+    const uuid = localUuid(await poolSeenBy(node), node.label);
     if (uuid !== id) {
         throw new Error(`${node.label} now has gluster UUID ${uuid}, not ${id}: it is another glusterd; run 'pulumi refresh'`);
     }
@@ -161,7 +161,7 @@ async function detachThroughMember(uuid: string, props: NodeOutputs, probeFrom: 
         throw new Error(`${label} is disconnected from the pool (as ${member.label} sees it), so it cannot be detached cleanly; bring its glusterd back, then retry`);
     }
     try {
-        await withGlusterRetry(() => runGluster(member, peerDetachArgs(props.storageHost)));
+        await runGluster(member, peerDetachArgs(props.storageHost), { nameHost: true });
     } catch (error) {
         if (!isNotInPoolError(error)) {
             throw error;
@@ -172,7 +172,7 @@ async function detachThroughMember(uuid: string, props: NodeOutputs, probeFrom: 
 async function leaveAsFirstNode(uuid: string, props: NodeOutputs): Promise<void> {
     const node = connectionExecutor(props.nodeName, props.manageHost, props.connection);
     const pool = await poolSeenBy(node);
-    if (localUuid(pool) !== uuid) {
+    if (localUuid(pool, node.label) !== uuid) {
         return; // glusterd was reinstalled: the node we created is gone
     }
     refuseIfBricks(node.label, bricksOnNode(await volumesSeenBy(node), uuid, props.storageHost));

@@ -6,6 +6,6 @@ export * from "./validation";
 export * from "./brick-space";
 export * from "./brick-sizing";
 export * from "./ring";
-export * from "./topology";
+export * from "./inventory";
 export * from "./placer";
 export * from "./replacement";

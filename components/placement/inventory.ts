@@ -1,12 +1,12 @@
-// Topology sanity checks and the device filters placement applies.
+// Inventory sanity checks and the device filters placement applies.
 
-import type { Topology, TopologyDevice, TopologyNode } from "./types";
+import type { Inventory, InventoryDevice, InventoryNode } from "./types";
 
-/** Problems that make a topology unusable, e.g. a node listed twice. Empty when sound. */
-export function topologyProblems(topology: Topology): string[] {
+/** Problems that make an inventory unusable, e.g. a node listed twice. Empty when sound. */
+export function inventoryProblems(inventory: Inventory): string[] {
     const problems: string[] = [];
     const names = new Set<string>();
-    for (const node of topology.nodes) {
+    for (const node of inventory.nodes) {
         if (!node.name) {
             problems.push("a node has no name");
         } else if (names.has(node.name)) {
@@ -24,7 +24,7 @@ export function topologyProblems(topology: Topology): string[] {
     return problems;
 }
 
-function deviceProblems(node: TopologyNode): string[] {
+function deviceProblems(node: InventoryNode): string[] {
     const problems: string[] = [];
     const ids = new Set<string>();
     for (const device of node.devices) {
@@ -57,7 +57,7 @@ export function deviceKey(nodeName: string, deviceId: string): string {
     return `${nodeName}/${deviceId}`;
 }
 
-export function carriesTags(device: TopologyDevice, wanted: Record<string, string>): boolean {
+export function carriesTags(device: InventoryDevice, wanted: Record<string, string>): boolean {
     return Object.entries(wanted).every(([key, value]) => device.tags[key] === value);
 }
 
@@ -68,14 +68,14 @@ export function carriesTags(device: TopologyDevice, wanted: Record<string, strin
  */
 export const ARBITER_TAG = "arbiter";
 
-export function canHoldDataBrick(device: TopologyDevice): boolean {
+export function canHoldDataBrick(device: InventoryDevice): boolean {
     return device.tags[ARBITER_TAG] !== "required";
 }
 
-export function canHoldArbiterBrick(device: TopologyDevice): boolean {
+export function canHoldArbiterBrick(device: InventoryDevice): boolean {
     return device.tags[ARBITER_TAG] !== "disabled";
 }
 
-export function isReservedForArbiters(device: TopologyDevice): boolean {
+export function isReservedForArbiters(device: InventoryDevice): boolean {
     return device.tags[ARBITER_TAG] === "required";
 }

@@ -10,8 +10,8 @@ import { bricksPerSet, dataBricksPerSet, describeDurability, hasArbiter } from "
 import { PlacementError } from "./errors";
 import { DEFAULT_AVERAGE_FILE_SIZE_BYTES, DEFAULT_PLACEMENT_LIMITS, DEFAULT_SNAPSHOT_FACTOR } from "./limits";
 import { buildDeviceRing, ringFrom, ringStartIndex, type RingEntry } from "./ring";
-import { ARBITER_TAG, canHoldArbiterBrick, canHoldDataBrick, carriesTags, deviceKey, isReservedForArbiters, topologyProblems } from "./topology";
-import type { BrickSet, ExistingBrick, Placement, PlacementLimits, PlacementRequest, PlacedBrick, Topology, TopologyNode } from "./types";
+import { ARBITER_TAG, canHoldArbiterBrick, canHoldDataBrick, carriesTags, deviceKey, inventoryProblems, isReservedForArbiters } from "./inventory";
+import type { BrickSet, ExistingBrick, Inventory, InventoryNode, Placement, PlacementLimits, PlacementRequest, PlacedBrick } from "./types";
 import { validatePlacementLimits, validatePlacementRequest } from "./validation";
 
 /** The request with defaults applied and the numbers placement keeps asking for. */
@@ -32,21 +32,21 @@ interface Plan {
 const ARBITER_POSITION = 2;
 
 /**
- * Places the bricks of a new volume (or of an expansion, given `existingBricks`) on `topology`.
- * Deterministic: the same topology and request give the same placement.
+ * Places the bricks of a new volume (or of an expansion, given `existingBricks`) on `inventory`.
+ * Deterministic: the same inventory and request give the same placement.
  * Throws PlacementError, naming the volume and what to change, when no layout fits.
  */
-export function placeBricks(topology: Topology, request: PlacementRequest, limits: PlacementLimits = DEFAULT_PLACEMENT_LIMITS): Placement {
+export function placeBricks(inventory: Inventory, request: PlacementRequest, limits: PlacementLimits = DEFAULT_PLACEMENT_LIMITS): Placement {
     const invalid = [...validatePlacementRequest(request), ...validatePlacementLimits(limits)];
     if (invalid.length > 0) {
         throw new PlacementError(request.volumeName, "invalid-request", invalid.map(describeFailure).join("; "));
     }
-    const problems = topologyProblems(topology);
+    const problems = inventoryProblems(inventory);
     if (problems.length > 0) {
         throw new PlacementError(request.volumeName, "invalid-topology", `the topology is unusable: ${problems.join("; ")}`);
     }
     const plan = makePlan(request);
-    const usableNodes = topology.nodes
+    const usableNodes = inventory.nodes
         .map((node) => ({ ...node, devices: node.devices.filter((device) => carriesTags(device, plan.deviceTags)) }))
         .filter((node) => node.devices.length > 0);
     checkSetsCanSpread(usableNodes, plan);
@@ -216,7 +216,7 @@ function isArbiterAt(plan: Plan, position: number): boolean {
  * the data positions need that many distinct places for data, the arbiter one place for
  * arbiters, and the whole set as many places as it has bricks.
  */
-function checkSetsCanSpread(usableNodes: readonly TopologyNode[], plan: Plan): void {
+function checkSetsCanSpread(usableNodes: readonly InventoryNode[], plan: Plan): void {
     const volumeName = plan.request.volumeName;
     const tagNote = Object.keys(plan.deviceTags).length > 0 ? ` carrying ${formatTags(plan.deviceTags)}` : "";
     if (usableNodes.length === 0) {
@@ -228,7 +228,7 @@ function checkSetsCanSpread(usableNodes: readonly TopologyNode[], plan: Plan): v
         throw new PlacementError(volumeName, "no-matching-devices", `no device${tagNote} may hold an arbiter brick (all are tagged ${ARBITER_TAG}=disabled); untag some or drop arbiter`);
     }
     const dataPositions = plan.setSize - (plan.withArbiter ? 1 : 0);
-    const spreads: Array<{ unit: "nodes" | "zones"; of: (node: TopologyNode) => string }> = [{ unit: "nodes", of: (node) => node.name }];
+    const spreads: Array<{ unit: "nodes" | "zones"; of: (node: InventoryNode) => string }> = [{ unit: "nodes", of: (node) => node.name }];
     if (plan.strictZones) {
         spreads.push({ unit: "zones", of: (node) => `zone ${node.zone}` });
     }
@@ -276,7 +276,7 @@ function sizeOutOfRange(plan: Plan, endedBy: SizingLimit, existingBrickCount: nu
     );
 }
 
-function noSpace(plan: Plan, shortfall: Shortfall, usableNodes: readonly TopologyNode[], endedBy: SizingLimit, limits: PlacementLimits): PlacementError {
+function noSpace(plan: Plan, shortfall: Shortfall, usableNodes: readonly InventoryNode[], endedBy: SizingLimit, limits: PlacementLimits): PlacementError {
     const { candidate, setsPlaced, data, arbiter } = shortfall;
     const vgSpace = (layout: BrickLayout) => formatSize(deviceBytesForBrick(layout, 0));
     const dataCount = plan.setSize - (arbiter ? 1 : 0);
@@ -298,7 +298,7 @@ function noSpace(plan: Plan, shortfall: Shortfall, usableNodes: readonly Topolog
 const NODES_LISTED = 10;
 
 /** "n1 120Gi (200Gi on 2 devices), n2 80Gi": what each node could offer one brick, and in all. */
-function freeSpaceByNode(nodes: readonly TopologyNode[]): string {
+function freeSpaceByNode(nodes: readonly InventoryNode[]): string {
     const listed = [...nodes].sort((a, b) => (a.name < b.name ? -1 : 1)).slice(0, NODES_LISTED).map((node) => {
         const free = node.devices.map((device) => device.freeBytes);
         const largest = formatSize(Math.max(...free));

@@ -6,8 +6,8 @@ import { formatSize } from "../sizes";
 import { brickLayout, deviceBytesForBrick, metadataSpareAfter } from "./brick-space";
 import { PlacementError } from "./errors";
 import { DEFAULT_SNAPSHOT_FACTOR } from "./limits";
-import { canHoldArbiterBrick, canHoldDataBrick, carriesTags, deviceKey, isReservedForArbiters } from "./topology";
-import type { PlacedBrick, Topology, TopologyDevice, TopologyNode, ZoneChecking } from "./types";
+import { canHoldArbiterBrick, canHoldDataBrick, carriesTags, deviceKey, isReservedForArbiters } from "./inventory";
+import type { Inventory, InventoryDevice, InventoryNode, PlacedBrick, ZoneChecking } from "./types";
 
 /** A brick of the volume where it is now; `zone` comes from the cluster, not from the live view. */
 export interface PositionedBrick {
@@ -35,17 +35,17 @@ export interface ReplacementRequest {
  * Bricks moved earlier in the list count as set members and use space for later ones.
  * Throws PlacementError naming the brick and what to change when one has nowhere to go.
  */
-export function placeReplacements(topology: Topology, request: ReplacementRequest, staying: readonly PositionedBrick[], moving: readonly PositionedBrick[]): PlacedBrick[] {
+export function placeReplacements(inventory: Inventory, request: ReplacementRequest, staying: readonly PositionedBrick[], moving: readonly PositionedBrick[]): PlacedBrick[] {
     const snapshotFactor = request.snapshotFactor ?? DEFAULT_SNAPSHOT_FACTOR;
     const strictZones = request.zoneChecking === "strict";
     const space = new Map<string, { freeBytes: number; metadataSpareBytes: number }>(
-        topology.nodes.flatMap((node) => node.devices.map((device) => [deviceKey(node.name, device.id), { freeBytes: device.freeBytes, metadataSpareBytes: device.metadataSpareBytes ?? 0 }] as const)),
+        inventory.nodes.flatMap((node) => node.devices.map((device) => [deviceKey(node.name, device.id), { freeBytes: device.freeBytes, metadataSpareBytes: device.metadataSpareBytes ?? 0 }] as const)),
     );
     const placed: Array<{ node: string; zone: number; deviceId: string; setIndex: number }> = [...staying];
     return moving.map((brick) => {
         const layout = brickLayout(brick.sizeBytes, snapshotFactor);
         const setMembers = placed.filter((other) => other.setIndex === brick.setIndex);
-        const candidates = topology.nodes.flatMap((node) => node.devices.map((device) => ({ node, device })))
+        const candidates = inventory.nodes.flatMap((node) => node.devices.map((device) => ({ node, device })))
             .filter(({ device }) => carriesTags(device, request.deviceTags ?? {}))
             .filter(({ device }) => (brick.isArbiter ? canHoldArbiterBrick(device) : canHoldDataBrick(device)))
             .filter(({ node }) => !setMembers.some((other) => other.node === node.name))
@@ -65,7 +65,7 @@ export function placeReplacements(topology: Topology, request: ReplacementReques
             || compare(a.node.name, b.node.name)
             || compare(a.device.id, b.device.id))[0];
         if (chosen === undefined) {
-            throw nowhereToGo(request, brick, layout, setMembers, candidates, topology, strictZones);
+            throw nowhereToGo(request, brick, layout, setMembers, candidates, inventory, strictZones);
         }
         const { node, device } = chosen;
         const deviceSpace = space.get(deviceKey(node.name, device.id))!;
@@ -89,8 +89,8 @@ function nowhereToGo(
     brick: PositionedBrick,
     layout: ReturnType<typeof brickLayout>,
     setMembers: ReadonlyArray<{ node: string; zone: number }>,
-    candidates: ReadonlyArray<{ node: TopologyNode; device: TopologyDevice }>,
-    topology: Topology,
+    candidates: ReadonlyArray<{ node: InventoryNode; device: InventoryDevice }>,
+    inventory: Inventory,
     strictZones: boolean,
 ): PlacementError {
     const needs = `${formatSize(deviceBytesForBrick(layout, 0))} of VG space`;
@@ -101,7 +101,7 @@ function nowhereToGo(
     const detail = candidates.length === 0
         ? `no device qualifies: ${apart}${request.deviceTags && Object.keys(request.deviceTags).length > 0 ? " with the required tags" : ""}`
         : `no device with ${needs} free on another node: ${candidates.map(({ node, device }) => `${node.name} ${device.path} ${formatSize(device.freeBytes)} free`).join(", ")}`;
-    const nodes = topology.nodes.filter((node) => node.devices.length > 0).map((node) => node.name);
+    const nodes = inventory.nodes.filter((node) => node.devices.length > 0).map((node) => node.name);
     return new PlacementError(
         request.volumeName,
         candidates.length === 0 ? "not-enough-nodes" : "no-space",

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { buildDeviceRing, ringFrom, ringStartIndex } from "./ring";
-import type { TopologyNode } from "./types";
+import type { InventoryNode } from "./types";
 
-function node(name: string, zone: number, deviceIds: string[]): TopologyNode {
+function node(name: string, zone: number, deviceIds: string[]): InventoryNode {
     return {
         name,
         zone,
@@ -24,7 +24,7 @@ describe("buildDeviceRing", () => {
 
     it("does not depend on the order nodes and devices are listed in", () => {
         const nodes = [node("n1", 1, ["d1", "d2"]), node("n2", 2, ["d1"]), node("n3", 1, ["d3"])];
-        const ids = (list: TopologyNode[]) => buildDeviceRing(list).map(({ node, device }) => `${node.name}/${device.id}`);
+        const ids = (list: InventoryNode[]) => buildDeviceRing(list).map(({ node, device }) => `${node.name}/${device.id}`);
         assert.deepEqual(ids([...nodes].reverse()), ids(nodes));
     });
 

@@ -1,21 +1,21 @@
 // heketi's "simple allocator ring": all devices in one list where neighbours come from
 // different zones, then different nodes, so walking it from any point spreads a set's
 // bricks. Unlike heketi (Go map order, random UUIDs) the order and the start points here
-// are deterministic: the same topology and volume give the same placement.
+// are deterministic: the same inventory and volume give the same placement.
 
 import { createHash } from "node:crypto";
-import type { TopologyDevice, TopologyNode } from "./types";
+import type { InventoryDevice, InventoryNode } from "./types";
 
 export interface RingEntry {
-    node: TopologyNode;
-    device: TopologyDevice;
+    node: InventoryNode;
+    device: InventoryDevice;
 }
 
 /**
  * Round-robin over zones (ascending); within a zone, round-robin over its nodes (by name);
  * each visit takes the node's next device (by id).
  */
-export function buildDeviceRing(nodes: readonly TopologyNode[]): RingEntry[] {
+export function buildDeviceRing(nodes: readonly InventoryNode[]): RingEntry[] {
     const zones = new Map<number, RingEntry[][]>();
     for (const node of [...nodes].sort((a, b) => compareText(a.name, b.name))) {
         const devices = [...node.devices].sort((a, b) => compareText(a.id, b.id)).map((device) => ({ node, device }));

@@ -1,6 +1,7 @@
 // The inputs and the result of brick placement. Sizes are bytes throughout.
 
-export interface TopologyDevice {
+/** One device of an inventory node: its VG and the space free in it now. */
+export interface InventoryDevice {
     /** Stable id, unique on its node, e.g. the VG name "vg_<...>". */
     id: string;
     /** Block device path, e.g. "/dev/sdb" or a /dev/disk/by-id link. */
@@ -16,17 +17,22 @@ export interface TopologyDevice {
     metadataSpareBytes?: number;
 }
 
-export interface TopologyNode {
+/** One node of an inventory, with the devices that can take bricks. */
+export interface InventoryNode {
     name: string;
     /** Failure domain, >= 1. */
     zone: number;
     /** Address gluster uses for this node's bricks. */
     storageHost: string;
-    devices: TopologyDevice[];
+    devices: InventoryDevice[];
 }
 
-export interface Topology {
-    nodes: TopologyNode[];
+/**
+ * What the hosts have free now: placement's input, read live from the hosts
+ * (ClusterAccess.liveInventory); not the cluster's declared shape (ClusterTopology).
+ */
+export interface Inventory {
+    nodes: InventoryNode[];
 }
 
 export type Durability =

@@ -7,6 +7,7 @@ import { closeAll, type SshTarget } from "./connection";
 import { HostKeyMismatchError, RemoteCommandError, RemoteTimeoutError } from "./errors";
 import { SshExecutor } from "./executor";
 import { fingerprint, parseHostKey } from "./host-key";
+import { sleep } from "./retry";
 import { sshdAvailable, startTestSshd, type TestSshd } from "./testing/sshd";
 
 function unique(prefix: string): string {
@@ -120,7 +121,7 @@ describe("SshExecutor against a local sshd", function () {
         const sleepArg = `29${Math.floor(Math.random() * 10)}.${randomBytes(3).readUIntBE(0, 3)}`;
         const executor = new SshExecutor(target);
         const running = executor.run(["sh", "-c", `sleep ${sleepArg} & wait`, marker], { timeoutMs: 1_500 });
-        await new Promise((resolve) => setTimeout(resolve, 700));
+        await sleep(700);
         assert.ok(localProcessExists(marker), "the command runs before the timeout");
         assert.ok(localProcessExists(`sleep ${sleepArg}`), "its child runs before the timeout");
 
@@ -185,7 +186,7 @@ describe("SshExecutor against a local sshd", function () {
         const first = await executor.run(["sh", "-c", 'echo "$PPID $SSH_CONNECTION"']);
         const [sessionPid, ...firstConnection] = first.stdout.trim().split(" ");
         process.kill(Number(sessionPid), "SIGKILL");
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await sleep(300);
         const second = await executor.run(["sh", "-c", 'echo "$SSH_CONNECTION"']);
         assert.notEqual(second.stdout.trim(), firstConnection.join(" "));
     });
@@ -233,6 +234,6 @@ describe("SshExecutor against a local sshd", function () {
 async function waitFor(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
     const started = Date.now();
     while (!condition() && Date.now() - started < timeoutMs) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await sleep(50);
     }
 }

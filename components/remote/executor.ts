@@ -6,6 +6,7 @@ import { CLOSE_TIMEOUT_MS, closeConnection, connectionKey, execChannel, sharedCo
 import { RemoteCommandError, RemoteTimeoutError, SshConnectionError } from "./errors";
 import { commandLine } from "./quote";
 import { privateKeySecrets, Redactor } from "./redactor";
+import { sleep } from "./retry";
 
 export interface RunOptions {
     timeoutMs?: number;
@@ -204,7 +205,7 @@ export class SshExecutor implements HostExecutor {
             return {
                 release: async () => {
                     channel.end();
-                    const released = await Promise.race([closed.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), CLOSE_TIMEOUT_MS))]);
+                    const released = await Promise.race([closed.then(() => true), sleep(CLOSE_TIMEOUT_MS).then(() => false)]);
                     if (!released) {
                         channel.close();
                     }

@@ -56,6 +56,9 @@ export class GlusterError extends Error {
     }
 }
 
+/** gluster printed no XML at all: glusterd did not answer, or the CLI failed before asking it. */
+export class GlusterNoAnswerError extends GlusterError {}
+
 export interface CliOutput {
     opRet: number;
     opErrno: number;

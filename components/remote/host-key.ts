@@ -22,7 +22,7 @@ export function parseHostKey(line: string): ParsedHostKey {
     }
     const blob = Buffer.from(base64, "base64");
     if (blobAlgorithm(blob) !== algorithm) {
-        throw new Error(`hostKey says ${algorithm} but its key data is of type ${blobAlgorithm(blob) ?? "unknown"}`);
+        throw new Error(`hostKey says ${algorithm} but its key data is of type ${blobAlgorithm(blob) ?? "unknown"}; copy the host's line from ssh-keyscan unchanged`);
     }
     return { algorithm, blob, fingerprint: fingerprint(blob) };
 }

@@ -6,6 +6,7 @@ export * from "./executor";
 export * from "./host-lock";
 export * from "./retry";
 export * from "./gluster";
+export * from "./gluster-run";
 export * from "./lvm";
 export * from "./fstab";
 export * from "./mount";

@@ -1,5 +1,11 @@
 // Bounded retries for the one class of gluster failure that is worth retrying:
-// glusterd's cluster-wide transaction lock being held by another operation.
+// glusterd's cluster-wide transaction lock being held by another operation; and the one sleep
+// every wait and poll in the package uses.
+
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 const TRANSIENT_GLUSTER_ERRORS = [/Another transaction is in progress/i, /Locking failed/i];
 
@@ -37,7 +43,7 @@ export async function withGlusterRetry<T>(fn: () => Promise<T>, options: Gluster
                 throw error;
             }
             const delayMs = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
-            await new Promise((resolve) => setTimeout(resolve, delayMs));
+            await sleep(delayMs);
         }
     }
 }

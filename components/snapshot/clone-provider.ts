@@ -2,7 +2,8 @@
 // as LVM snapshots of the snapshot's), started; delete stops and deletes it. Loaded by name
 // through the shim in snapshot.ts.
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterAccess, findVolume, gluster, isMissingVolume, volumeDeleteArgs, volumeStartArgs, volumeStopArgs, type ClusterTopology } from "../access";
+import { ClusterAccess, findVolume, isMissingVolume, volumeDeleteArgs, volumeStartArgs, volumeStopArgs, type ClusterTopology } from "../access";
+import { runGluster } from "../remote";
 import { inputDiff } from "../dynamic/diff";
 import { cloneBricksRemoveArgs, snapshotCloneArgs } from "./commands";
 import { validateCloneInputs } from "./validation";
@@ -40,11 +41,11 @@ export async function create(inputs: CloneInputs): Promise<pulumi.dynamic.Create
     if (await findVolume(peer, inputs.volumeName)) {
         throw new Error(`clone '${inputs.volumeName}': the cluster already has a volume of that name; choose another name`);
     }
-    await gluster(peer, snapshotCloneArgs(inputs.volumeName, inputs.snapshotName));
+    await runGluster(peer, snapshotCloneArgs(inputs.volumeName, inputs.snapshotName), { nameHost: true });
     try {
-        await gluster(peer, volumeStartArgs(inputs.volumeName));
+        await runGluster(peer, volumeStartArgs(inputs.volumeName), { nameHost: true });
     } catch (error) {
-        await gluster(peer, volumeDeleteArgs(inputs.volumeName)).catch(() => undefined);
+        await runGluster(peer, volumeDeleteArgs(inputs.volumeName)).catch(() => undefined);
         throw error;
     }
     void pulumi.log.info(`volume '${inputs.volumeName}': cloned from snapshot '${inputs.snapshotName}' and started`);
@@ -66,7 +67,7 @@ async function remove(_id: string, props: CloneOutputs): Promise<void> {
     const peer = await cluster.anyPeer(props.brickNodes);
     for (const argv of [volumeStopArgs(props.volumeName), volumeDeleteArgs(props.volumeName)]) {
         try {
-            await gluster(peer, argv);
+            await runGluster(peer, argv, { nameHost: true });
         } catch (error) {
             if (isMissingVolume(error)) {
                 break;
@@ -87,13 +88,13 @@ export { remove as delete };
 async function outputsFor(cluster: ClusterAccess, inputs: CloneInputs): Promise<CloneOutputs> {
     const info = await findVolume(await cluster.anyPeer(), inputs.volumeName);
     if (!info) {
-        throw new Error(`clone '${inputs.volumeName}' vanished right after it was made`);
+        throw new Error(`clone '${inputs.volumeName}' vanished right after it was made; check 'gluster volume info ${inputs.volumeName}' on the cluster and run again`);
     }
     const hosts = [...new Set(info.bricks.map((brick) => brick.host))];
     const brickNodes = hosts.map((host) => {
         const node = inputs.topology.nodes.find((candidate) => candidate.storageHost === host);
         if (!node) {
-            throw new Error(`clone '${inputs.volumeName}' has a brick on ${host}, which is not a node of this cluster`);
+            throw new Error(`clone '${inputs.volumeName}' has a brick on ${host}, which is not a node of this cluster; add that node to the cluster of the snapshot's volume and run again`);
         }
         return node.name;
     });

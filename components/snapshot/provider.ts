@@ -1,9 +1,9 @@
 // The GlusterSnapshot dynamic provider: checks the thin pools have room, then snapshot create and
 // activate; delete is idempotent. Loaded by name through the shim in snapshot.ts.
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterAccess, gluster, type ClusterTopology } from "../access";
+import { ClusterAccess, type ClusterTopology } from "../access";
 import { inputDiff } from "../dynamic/diff";
-import { GlusterError } from "../remote";
+import { GlusterError, runGluster } from "../remote";
 import { snapshotActivateArgs, snapshotCreateArgs, snapshotDeleteArgs, snapshotInfoArgs, snapshotRoomProblems, type SnapshotBrick } from "./commands";
 import { validateSnapshotInputs } from "./validation";
 
@@ -37,11 +37,11 @@ export async function create(inputs: SnapshotInputs): Promise<pulumi.dynamic.Cre
         throw new Error(`snapshot '${inputs.snapshotName}' of volume '${inputs.volumeName}' refused, nothing was changed:\n${problems.map((line) => `  ${line}`).join("\n")}`);
     }
     const peer = await cluster.anyPeer(inputs.bricks.map((brick) => brick.node));
-    await gluster(peer, snapshotCreateArgs(inputs.snapshotName, inputs.volumeName));
+    await runGluster(peer, snapshotCreateArgs(inputs.snapshotName, inputs.volumeName), { nameHost: true });
     try {
-        await gluster(peer, snapshotActivateArgs(inputs.snapshotName));
+        await runGluster(peer, snapshotActivateArgs(inputs.snapshotName), { nameHost: true });
     } catch (error) {
-        await gluster(peer, snapshotDeleteArgs(inputs.snapshotName)).catch(() => undefined);
+        await runGluster(peer, snapshotDeleteArgs(inputs.snapshotName)).catch(() => undefined);
         throw error;
     }
     void pulumi.log.info(`volume '${inputs.volumeName}': snapshot '${inputs.snapshotName}' taken and activated`);
@@ -52,7 +52,7 @@ export async function read(id: string, props: SnapshotOutputs): Promise<pulumi.d
     const cluster = new ClusterAccess(props.topology);
     const peer = await cluster.anyPeer(props.bricks.map((brick) => brick.node));
     try {
-        await gluster(peer, snapshotInfoArgs(props.snapshotName));
+        await runGluster(peer, snapshotInfoArgs(props.snapshotName), { nameHost: true });
     } catch (error) {
         if (isMissingSnapshot(error)) {
             return {};
@@ -70,7 +70,7 @@ async function remove(_id: string, props: SnapshotOutputs): Promise<void> {
     const cluster = new ClusterAccess(props.topology);
     const peer = await cluster.anyPeer(props.bricks.map((brick) => brick.node));
     try {
-        await gluster(peer, snapshotDeleteArgs(props.snapshotName));
+        await runGluster(peer, snapshotDeleteArgs(props.snapshotName), { nameHost: true });
     } catch (error) {
         if (!isMissingSnapshot(error)) {
             throw error;

@@ -3,6 +3,7 @@
 // are in provider.ts and clone-provider.ts, and state holds only the shims.
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterTopology } from "../access";
+import { glusterNameFrom } from "../checks";
 import { dynamicProviderShim, PROVIDER_REGISTRY, withSecretOutputs } from "../dynamic";
 import type { GlusterVolume } from "../volume/volume";
 
@@ -12,7 +13,7 @@ const cloneProvider = dynamicProviderShim(PROVIDER_REGISTRY, "clone");
 export interface GlusterSnapshotArgs {
     /** The volume to snapshot. */
     readonly volume: GlusterVolume;
-    /** gluster snapshot name; default the resource name with other characters turned into '_'. */
+    /** gluster snapshot name; default: the resource name with other characters (and a leading '-') turned into '_'. */
     readonly name?: pulumi.Input<string>;
 }
 
@@ -28,7 +29,7 @@ export class GlusterSnapshot extends pulumi.dynamic.Resource {
             topology: pulumi.secret(args.volume.topology),
             volumeName: args.volume.volumeName,
             bricks: args.volume.bricks.apply((bricks) => bricks.map(({ node, host, path, vgName, id }) => ({ node, host, path, vgName, id }))),
-            snapshotName: args.name ?? name.replace(/[^a-zA-Z0-9_-]/g, "_"),
+            snapshotName: args.name ?? glusterNameFrom(name),
             stateVersion: undefined,
         };
         super(snapshotProvider, name, inputs, withSecretOutputs(opts, "topology"), "gluster/snapshot", "Snapshot");

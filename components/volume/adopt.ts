@@ -61,16 +61,16 @@ export function isSized(brick: VolumeBrick | LocatedBrick): brick is VolumeBrick
 function locateBrick(volumeName: string, brick: GlusterBrick, setIndex: number, topology: ClusterTopology): LocatedBrick {
     const node = topology.nodes.find((candidate) => candidate.storageHost === brick.host);
     if (node === undefined) {
-        throw new Error(`volume '${volumeName}': brick ${brick.host}:${brick.path} is on a host that is not a node of this cluster`);
+        throw new Error(`volume '${volumeName}': brick ${brick.host}:${brick.path} is on a host that is not a node of this cluster; add that host to the cluster as a node and run again`);
     }
     const match = HEKETI_BRICK_PATH.exec(brick.path);
     if (match === null) {
-        throw new Error(`volume '${volumeName}': brick ${brick.host}:${brick.path} is not in heketi's layout (/var/lib/heketi/mounts/vg_<id>/brick_<id>/brick), so it cannot be managed`);
+        throw new Error(`volume '${volumeName}': brick ${brick.host}:${brick.path} is not in heketi's layout (/var/lib/heketi/mounts/vg_<id>/brick_<id>/brick), so it cannot be managed; replace it with a brick in that layout (gluster volume replace-brick) and run again`);
     }
     const [, vgName, id] = match;
     const device = node.devices.find((candidate) => candidate.vgName === vgName);
     if (device === undefined) {
-        throw new Error(`volume '${volumeName}': brick ${brick.host}:${brick.path} is on volume group ${vgName}, which is not a device of node ${node.name} in this cluster`);
+        throw new Error(`volume '${volumeName}': brick ${brick.host}:${brick.path} is on volume group ${vgName}, which is not a device of node ${node.name} in this cluster; add that device to the node in the cluster and run again`);
     }
     return { node: node.name, host: brick.host, path: brick.path, device: device.path, id, vgName, setIndex, isArbiter: brick.isArbiter };
 }
@@ -82,7 +82,7 @@ export function sizeBricks(volumeName: string, located: readonly LocatedBrick[],
         const lv = find(brickLvName(brick));
         const pool = lv?.poolLv ? find(lv.poolLv) : undefined;
         if (!lv || !pool) {
-            throw new Error(`volume '${volumeName}': brick ${brick.host}:${brick.path} has no thin LV ${brick.vgName}/${brickLvName(brick)} in a thin pool (expected ${thinPoolName(brick)})`);
+            throw new Error(`volume '${volumeName}': brick ${brick.host}:${brick.path} has no thin LV ${brick.vgName}/${brickLvName(brick)} in a thin pool (expected ${thinPoolName(brick)}); check 'lvs ${brick.vgName}' on ${brick.host} and run again`);
         }
         return { ...brick, sizeBytes: lv.lvSize, poolBytes: pool.lvSize, poolMetadataBytes: pool.lvMetadataSize ?? 0 };
     });

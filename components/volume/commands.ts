@@ -1,6 +1,6 @@
 // argv for every step of a brick's and a volume's life, in heketi's exact forms, so volumes made
 // here and by heketi look the same on the hosts (and heketi's can be adopted later). Pure: no I/O.
-// Start, stop and delete, which a snapshot's clone shares, are in access/gluster-volume.ts.
+// Start, stop and delete, which a snapshot's clone shares, are in access/volume-calls.ts.
 
 import { createHash } from "node:crypto";
 import { vgMountDir } from "../access";

@@ -43,7 +43,7 @@ export async function createVolume(cluster: ClusterAccess, inputs: VolumeInputs)
     const doing = `creating volume '${name}'`;
     const { placement, bricks } = await placeAndAllocate(cluster, peer, inputs, made, doing, async () => {
         const placement = placeBricks(
-            await cluster.liveTopology(),
+            await cluster.liveInventory(),
             { volumeName: name, sizeBytes, durability: inputs.durability, snapshotFactor: inputs.snapshotFactor, zoneChecking: inputs.topology.zoneChecking ?? "none" },
             placementLimits(sizeBytes, inputs.durability),
         );

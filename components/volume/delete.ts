@@ -15,6 +15,6 @@ export async function deleteVolume(cluster: ClusterAccess, props: VolumeOutputs)
     await stopAndDelete(peer, name);
     const failures = await settle(props.bricks.map((brick) => destroyBrick(cluster.host(brick.node), brick)));
     if (failures.length > 0) {
-        throw new Error(`deleting volume '${name}': the volume is gone but some bricks could not be removed: ${failures.map((e) => describeCause(e)).join("; ")}`);
+        throw new Error(`deleting volume '${name}': the volume is gone but some bricks could not be removed: ${failures.map((e) => describeCause(e)).join("; ")}; fix that and run again (the delete picks up where it stopped)`);
     }
 }

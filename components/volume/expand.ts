@@ -2,9 +2,9 @@
 // rebalance. A failure before add-brick removes the new bricks.
 
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterAccess, describeCause, findVolume, gluster, glusterStep } from "../access";
+import { ClusterAccess, describeCause, findVolume, glusterStep } from "../access";
 import { type ExistingBrick, placeBricks } from "../placement";
-import type { HostExecutor } from "../remote";
+import { runGluster, type HostExecutor } from "../remote";
 import { finishBricks, flush, placeAndAllocate } from "./allocate";
 import { addBrickArgs, rebalanceStartArgs } from "./commands";
 import { placementLimits, type VolumeBrick, type VolumeInputs, type VolumeOutputs } from "./inputs";
@@ -22,7 +22,7 @@ export async function expand(cluster: ClusterAccess, peer: HostExecutor, olds: V
     const doing = `expanding volume '${name}'`;
     const { placement, bricks } = await placeAndAllocate(cluster, peer, news, made, doing, async () => {
         const placement = placeBricks(
-            await cluster.liveTopology(),
+            await cluster.liveInventory(),
             { volumeName: name, sizeBytes: addBytes, durability: news.durability, snapshotFactor: news.snapshotFactor, zoneChecking: news.topology.zoneChecking ?? "none", existingBricks },
             placementLimits(addBytes, news.durability),
         );
@@ -35,7 +35,7 @@ export async function expand(cluster: ClusterAccess, peer: HostExecutor, olds: V
         throw await rollBack(cluster, peer, name, made, error, doing);
     }
     // The bricks are in the volume now: later trouble is worth a warning, not a lost state.
-    for (const [what, work] of [["flush", () => flush(cluster, name, bricks)], ["rebalance start", () => gluster(peer, rebalanceStartArgs(name))]] as const) {
+    for (const [what, work] of [["flush", () => flush(cluster, name, bricks)], ["rebalance start", () => runGluster(peer, rebalanceStartArgs(name))]] as const) {
         try {
             await work();
         } catch (error) {

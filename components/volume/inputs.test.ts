@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { UNKNOWN } from "../checks";
 import { GiB, MiB } from "../sizes";
 import { changedInputs, checkInputs, dataLossRefusal, missingVolumeRefusal, optionChanges, placementLimits, requiresReplacement, type VolumeInputs, type VolumeOutputs } from "./inputs";
-import { defaultVolumeName } from "./volume";
 
 const topology = {
     zoneChecking: "none" as const,
@@ -100,10 +99,5 @@ describe("volume inputs", () => {
         assert.equal(placementLimits(512 * MiB, { type: "replicate", replica: 3 }).minBrickBytes, 512 * MiB);
         assert.equal(placementLimits(10 * GiB, { type: "replicate", replica: 3 }).minBrickBytes, GiB);
         assert.equal(placementLimits(600 * MiB, { type: "disperse", data: 2, redundancy: 1 }).minBrickBytes, 300 * MiB);
-    });
-
-    it("derives a valid gluster name from the resource name", () => {
-        assert.equal(defaultVolumeName("web"), "web");
-        assert.equal(defaultVolumeName("my.app/data"), "my_app_data");
     });
 });

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { placeBricks } from "../placement";
-import { uniformTopology } from "../placement/testing/topologies";
+import { uniformInventory } from "../placement/testing/inventories";
 import { GiB } from "../sizes";
 import { brickId } from "./commands";
 import type { VolumeInputs } from "./inputs";
 import { brickSets, volumeBricks, volumeOutputs } from "./layout";
 
 const durability = { type: "replicate" as const, replica: 3 };
-const placement = placeBricks(uniformTopology({ nodes: 3, devicesPerNode: 1, deviceBytes: 10 * GiB }), {
+const placement = placeBricks(uniformInventory({ nodes: 3, devicesPerNode: 1, deviceBytes: 10 * GiB }), {
     volumeName: "web",
     sizeBytes: GiB,
     durability,

@@ -3,9 +3,9 @@
 // A failed move undoes its new brick and leaves the old one serving.
 
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterAccess, type ClusterTopology, describeCause, findVolume, gluster, glusterStep } from "../access";
+import { ClusterAccess, type ClusterTopology, describeCause, findVolume, glusterStep } from "../access";
 import { type PlacedBrick, placeReplacements } from "../placement";
-import { type GlusterBrickHeal, healInfoArgs, type HostExecutor, parseHealInfo, parseVolumeStatus } from "../remote";
+import { type GlusterBrickHeal, healInfoArgs, type HostExecutor, parseHealInfo, parseVolumeStatus, runGluster, sleep } from "../remote";
 import { allocateBricks, finishBricks, flush } from "./allocate";
 import { destroyBrick } from "./bricks";
 import { brickPath, glusterBrickName, replaceBrickArgs, volumeHealArgs, volumeStatusArgs } from "./commands";
@@ -58,7 +58,7 @@ export async function planMoves(cluster: ClusterAccess, oldTopology: ClusterTopo
     const nodes = withFormerNodes(news.topology, oldTopology).nodes;
     const moving = new Set(moves.map((move) => move.brick));
     return placeReplacements(
-        await cluster.liveTopology(),
+        await cluster.liveInventory(),
         { volumeName: news.volumeName, snapshotFactor: news.snapshotFactor, zoneChecking: news.topology.zoneChecking ?? "none" },
         positioned(bricks.filter((brick) => !moving.has(brick)), nodes),
         positioned(moves.map((move) => move.brick), nodes),
@@ -98,7 +98,7 @@ async function moveBrick(cluster: ClusterAccess, peer: HostExecutor, news: Volum
     }
     // The new brick serves now: what follows may warn, but must not fail the update.
     try {
-        await gluster(peer, volumeHealArgs(name));
+        await runGluster(peer, volumeHealArgs(name));
     } catch (error) {
         void pulumi.log.warn(`volume '${name}': could not start self-heal (${describeCause(error)}); the self-heal daemon fills ${newName} at its next crawl`);
     }
@@ -116,7 +116,7 @@ async function waitUntilSafeToMove(peer: HostExecutor, name: string, moving: Vol
     let lastLog = started;
     let healRequested = false;
     for (;;) {
-        const status = parseVolumeStatus(await gluster(peer, volumeStatusArgs(name))).find((volume) => volume.name === name)?.bricks ?? [];
+        const status = parseVolumeStatus(await runGluster(peer, volumeStatusArgs(name))).find((volume) => volume.name === name)?.bricks ?? [];
         const blocker = moveBlocker(name, moving, set, status, await healInfo(peer, name));
         if (blocker === undefined) {
             return;
@@ -125,21 +125,21 @@ async function waitUntilSafeToMove(peer: HostExecutor, name: string, moving: Vol
             throw new Error(`${blocker.message}; the brick stays where it was${interrupted}`);
         }
         if (!healRequested) {
-            await gluster(peer, volumeHealArgs(name)).catch(() => undefined);
+            await runGluster(peer, volumeHealArgs(name)).catch(() => undefined);
             healRequested = true;
         }
         if (Date.now() - lastLog >= HEAL_LOG_EVERY_MS) {
             lastLog = Date.now();
             void pulumi.log.info(`volume '${name}': waiting for self-heal before moving ${glusterBrickName(moving.host, moving.path)} (${Math.round((lastLog - started) / 1000)} s)`);
         }
-        await new Promise((resolve) => setTimeout(resolve, HEAL_POLL_MS));
+        await sleep(HEAL_POLL_MS);
     }
 }
 
 /** `volume heal info`, or undefined when it cannot be read (e.g. while a brick is down). */
 async function healInfo(peer: HostExecutor, name: string): Promise<GlusterBrickHeal[] | undefined> {
     try {
-        return parseHealInfo(await gluster(peer, healInfoArgs(name)));
+        return parseHealInfo(await runGluster(peer, healInfoArgs(name)));
     } catch {
         return undefined;
     }
@@ -155,7 +155,7 @@ async function removeReplacedBrick(cluster: ClusterAccess, name: string, old: Vo
             return;
         } catch (error) {
             lastError = error;
-            await new Promise((resolve) => setTimeout(resolve, 1000 * (attempt + 1)));
+            await sleep(1000 * (attempt + 1));
         }
     }
     void pulumi.log.warn(`volume '${name}': the replaced brick ${glusterBrickName(old.host, old.path)} could not be removed (${describeCause(lastError)}); remove LV ${old.vgName}/brick_${old.id}, its thin pool and fstab line by hand`);

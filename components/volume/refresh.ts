@@ -2,8 +2,8 @@
 // a volume missing only when every brick node agrees it is.
 
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterAccess, type ClusterTopology, describeCause, findVolume, gluster } from "../access";
-import { glusterArgs, type GlusterVolumeInfo, parsePoolList, SshConnectionError } from "../remote";
+import { ClusterAccess, type ClusterTopology, describeCause, findVolume } from "../access";
+import { glusterArgs, type GlusterVolumeInfo, parsePoolList, runGluster, SshConnectionError } from "../remote";
 import { followBricks, isSized, sizeBricks } from "./adopt";
 import { glusterBrickName } from "./commands";
 import { VOLUME_MISSING, VOLUME_STATE_VERSION, type VolumeBrick, type VolumeInputs, type VolumeOutputs } from "./inputs";
@@ -49,7 +49,7 @@ async function missingVolumeWitnesses(cluster: ClusterAccess, props: VolumeOutpu
             const host = cluster.host(node);
             try {
                 const hasVolume = (await findVolume(host, props.volumeName)) !== undefined;
-                const peers = parsePoolList(await gluster(host, glusterArgs("pool", "list")));
+                const peers = parsePoolList(await runGluster(host, glusterArgs("pool", "list")));
                 const connectedPeers = peers.filter((peer) => peer.connected && peer.hostname !== "localhost").flatMap((peer) => [peer.hostname, ...peer.hostnames]);
                 return { label: host.label, storageHost, hasVolume, connectedPeers };
             } catch (error) {

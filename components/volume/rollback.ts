@@ -2,8 +2,8 @@
 // first, then each brick's steps in reverse.
 
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterAccess, describeCause, gluster, isMissingVolume, StepError, volumeDeleteArgs, volumeStopArgs } from "../access";
-import type { HostExecutor } from "../remote";
+import { ClusterAccess, describeCause, isMissingVolume, StepError, volumeDeleteArgs, volumeStopArgs } from "../access";
+import { runGluster, type HostExecutor } from "../remote";
 import { type BrickProgress, undoBrick } from "./bricks";
 import type { VolumeBrick } from "./inputs";
 
@@ -38,7 +38,7 @@ export async function rollBack(cluster: ClusterAccess, peer: HostExecutor, name:
 export async function stopAndDelete(peer: HostExecutor, name: string): Promise<void> {
     for (const [step, argv] of [["gluster volume stop", volumeStopArgs(name)], ["gluster volume delete", volumeDeleteArgs(name)]] as const) {
         try {
-            await gluster(peer, argv);
+            await runGluster(peer, argv);
         } catch (error) {
             if (isMissingVolume(error)) {
                 return;

@@ -3,6 +3,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterTopology } from "../access";
+import { glusterNameFrom } from "../checks";
 import { dynamicProviderShim, PROVIDER_REGISTRY, withSecretOutputs } from "../dynamic";
 import type { Durability } from "../placement";
 import type { BrickUsage, VolumeBrick } from "./inputs";
@@ -16,30 +17,30 @@ export interface ClusterWithTopology {
 
 export interface GlusterVolumeArgs {
     /** The cluster: a GlusterCluster, or a topology (e.g. a cluster stack's output). */
-    cluster: pulumi.Input<ClusterTopology> | ClusterWithTopology;
+    readonly cluster: pulumi.Input<ClusterTopology> | ClusterWithTopology;
     /** Usable size, e.g. "10Gi". Grows in place (new brick sets); never shrinks. */
-    size: pulumi.Input<string>;
+    readonly size: pulumi.Input<string>;
     /** Changing it replaces the volume and deletes its data: refused unless allowDataLoss is set. */
-    durability: pulumi.Input<Durability>;
-    /** gluster volume name; default: the resource name with other characters turned into '_'. Changing it replaces the volume and deletes its data: refused unless allowDataLoss is set. */
-    name?: pulumi.Input<string>;
+    readonly durability: pulumi.Input<Durability>;
+    /** gluster volume name; default: the resource name with other characters (and a leading '-') turned into '_'. Changing it replaces the volume and deletes its data: refused unless allowDataLoss is set. */
+    readonly name?: pulumi.Input<string>;
     /** Brick directories get this group and the setgid bit, for pods running with this fsGroup. */
-    gid?: pulumi.Input<number>;
+    readonly gid?: pulumi.Input<number>;
     /** gluster volume options, e.g. { "performance.cache-size": "32MB" }. */
-    options?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    readonly options?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Thin pool size as a multiple of the brick size, room for snapshots; 1..100, default 1. */
-    snapshotFactor?: pulumi.Input<number>;
+    readonly snapshotFactor?: pulumi.Input<number>;
     /**
      * Take over a volume of this name that exists on the hosts (heketi-made, or in heketi's brick
      * layout) instead of refusing it: bricks and sizes are read from the hosts, data is untouched.
      */
-    adopt?: pulumi.Input<boolean>;
+    readonly adopt?: pulumi.Input<boolean>;
     /**
      * Allow a plan that replaces the volume (a new name or durability, or a volume deleted by hand
      * being made again), which deletes its bricks and the data on them. Default false: such a plan
      * fails at preview, naming the input that changed.
      */
-    allowDataLoss?: pulumi.Input<boolean>;
+    readonly allowDataLoss?: pulumi.Input<boolean>;
 }
 
 /** The type token Pulumi gives this dynamic resource. */
@@ -64,7 +65,7 @@ export class GlusterVolume extends pulumi.dynamic.Resource {
         const inputs = {
             // Secret: it carries the nodes' SSH private keys.
             topology: pulumi.secret(topologyOf(args.cluster)),
-            volumeName: args.name ?? defaultVolumeName(name),
+            volumeName: args.name ?? glusterNameFrom(name),
             size: args.size,
             durability: args.durability,
             gid: args.gid,
@@ -85,11 +86,6 @@ export class GlusterVolume extends pulumi.dynamic.Resource {
         };
         super(volumeProvider, name, inputs, withSecretOutputs(opts, "topology"), "gluster/volume", "Volume");
     }
-}
-
-/** gluster accepts letters, digits, '-' and '_'. */
-export function defaultVolumeName(resourceName: string): string {
-    return resourceName.replace(/[^a-zA-Z0-9_-]/g, "_").replace(/^-/, "_");
 }
 
 function topologyOf(cluster: GlusterVolumeArgs["cluster"]): pulumi.Input<ClusterTopology> {

@@ -1,8 +1,8 @@
-// Topologies for tests, shaped like heketi's test clusters: nodes × devices × size.
+// Inventories for tests, shaped like heketi's test clusters: nodes × devices × size.
 
-import type { Placement, Topology, TopologyNode } from "../types";
+import type { Inventory, InventoryNode, Placement } from "../types";
 
-export interface UniformTopologyShape {
+export interface UniformInventoryShape {
     nodes: number;
     devicesPerNode: number;
     deviceBytes: number;
@@ -11,8 +11,8 @@ export interface UniformTopologyShape {
 }
 
 /** Nodes n1..nN with devices vg_nI_dJ, all empty and untagged. */
-export function uniformTopology(shape: UniformTopologyShape): Topology {
-    const nodes: TopologyNode[] = [];
+export function uniformInventory(shape: UniformInventoryShape): Inventory {
+    const nodes: InventoryNode[] = [];
     for (let n = 1; n <= shape.nodes; n++) {
         nodes.push({
             name: `n${n}`,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { commandLine } from "../remote";
-import { volumeDeleteArgs, volumeStartArgs, volumeStopArgs } from "./gluster-volume";
+import { volumeDeleteArgs, volumeStartArgs, volumeStopArgs } from "./volume-calls";
 
 describe("gluster volume start, stop and delete", () => {
     it("puts every word after '--', the stop forced", () => {

@@ -1,0 +1,27 @@
+// The gluster calls on a whole volume that a GlusterVolume and a snapshot's clone (a gluster
+// volume too) share: find it, start, stop and delete it. They run through runGluster (XML
+// checked, failures as GlusterError, the cluster lock retried).
+
+import { glusterArgs, GlusterError, parseVolumeInfo, runGluster, volumeInfoArgs, type GlusterVolumeInfo, type HostExecutor } from "../remote";
+
+const DOES_NOT_EXIST = /does not exist/i;
+
+export function isMissingVolume(error: unknown): boolean {
+    return error instanceof GlusterError && DOES_NOT_EXIST.test(error.opErrstr || error.message);
+}
+
+/** The volume's info, or undefined when the cluster has no volume of that name. */
+export async function findVolume(host: HostExecutor, volumeName: string): Promise<GlusterVolumeInfo | undefined> {
+    try {
+        return (await runGluster(host, volumeInfoArgs(volumeName), { parse: parseVolumeInfo })).find((volume) => volume.name === volumeName);
+    } catch (error) {
+        if (isMissingVolume(error)) {
+            return undefined;
+        }
+        throw error;
+    }
+}
+
+export const volumeStartArgs = (volumeName: string): string[] => glusterArgs("volume", "start", volumeName);
+export const volumeStopArgs = (volumeName: string): string[] => glusterArgs("volume", "stop", volumeName, "force");
+export const volumeDeleteArgs = (volumeName: string): string[] => glusterArgs("volume", "delete", volumeName);
