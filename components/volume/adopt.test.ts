@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { GlusterVolumeInfo, LogicalVolume } from "../remote";
 import { threeNodeTopology } from "./testing/topology";
-import { adoptedSizeBytes, durabilityMismatch, followBricks, isSized, locateBricks, sizeBricks, sizeMismatch } from "./adopt";
+import { adoptedSizeBytes, durabilityMismatch, followBricks, isSized, locateBricks, sizeBricks, sizeMismatch, sizeWithUnrecordedSets } from "./adopt";
 
 const GiB = 1024 ** 3;
 const topology = threeNodeTopology((n) => [{ path: "/dev/sdb", vgName: `vg_${n}${n}${n}${n}`, tags: {} }]);
@@ -87,5 +87,22 @@ describe("following a volume's bricks on the hosts", () => {
         const followed = followBricks(moved, topology, durability, known);
         assert.deepEqual(followed.map(isSized), [true, false, true]);
         assert.deepEqual(followed[1], { node: "n2", host: "10.0.0.2", path: brickPath(2, "bb2"), device: "/dev/sdb", id: "bb2", vgName: "vg_2222", setIndex: 0, isArbiter: false });
+    });
+});
+
+describe("sets an interrupted expansion left unrecorded", () => {
+    const durability = { type: "replicate" as const, replica: 3 };
+    const known = sizeBricks("legacy", locateBricks(info(), topology, durability), [1, 2, 3].flatMap((n) => lvsFor(`aa${n}`, `vg_${n}${n}${n}${n}`, GiB)));
+    const secondSet = known.map((brick) => ({ ...brick, id: `c${brick.id}`, setIndex: 1, sizeBytes: 2 * GiB }));
+
+    it("count toward the size once, whatever state said", () => {
+        assert.equal(sizeWithUnrecordedSets(GiB, known, [...known, ...secondSet], durability), 3 * GiB);
+        // Once recorded (a refresh took them in), they count no more.
+        assert.equal(sizeWithUnrecordedSets(3 * GiB, [...known, ...secondSet], [...known, ...secondSet], durability), 3 * GiB);
+    });
+
+    it("leave the size alone when a brick only moved within a known set", () => {
+        const moved = known.map((brick, index) => (index === 1 ? { ...brick, path: "/elsewhere", sizeBytes: 5 * GiB } : brick));
+        assert.equal(sizeWithUnrecordedSets(GiB, known, moved, durability), GiB);
     });
 });

@@ -103,3 +103,12 @@ export function sizeMismatch(volumeName: string, declaredBytes: number, actualBy
         ? undefined
         : `volume '${volumeName}' holds ${formatSize(actualBytes)} on the hosts, but size declares ${formatSize(declaredBytes)}; declare size: '${formatSize(actualBytes)}' to adopt it (grow it afterwards if needed)`;
 }
+
+/**
+ * The volume's size counting the sets gluster has beyond the last one state knew: an expansion
+ * whose `up` was stopped after add-brick left them in the volume without recording them.
+ */
+export function sizeWithUnrecordedSets(sizeBytes: number, known: readonly VolumeBrick[], live: readonly VolumeBrick[], durability: Durability): number {
+    const lastKnownSet = Math.max(-1, ...known.map((brick) => brick.setIndex));
+    return sizeBytes + adoptedSizeBytes(live.filter((brick) => brick.setIndex > lastKnownSet), durability);
+}

@@ -4,7 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterAccess, type ClusterTopology, describeCause, findVolume } from "../access";
 import { glusterArgs, type GlusterVolumeInfo, parsePoolList, runGluster, SshConnectionError } from "../remote";
-import { followBricks, isSized, sizeBricks } from "./adopt";
+import { formatSize } from "../sizes";
+import { followBricks, isSized, sizeBricks, sizeWithUnrecordedSets } from "./adopt";
 import { glusterBrickName } from "./commands";
 import { VOLUME_MISSING, VOLUME_STATE_VERSION, type VolumeBrick, type VolumeInputs, type VolumeOutputs } from "./inputs";
 import { missingVolumeVerdict, type MissingVolumeWitness } from "./missing";
@@ -38,7 +39,11 @@ export async function readVolume(cluster: ClusterAccess, id: string, props: Volu
         void pulumi.log.warn(`volume '${props.volumeName}': brick filesystems not mounted: ${unmountedBricks.join(", ")}; 'pulumi up' mounts them again`);
     }
     warnFullBricks(props.volumeName, brickUsage);
-    return { id, props: { ...props, bricks, options, status: info.status, missingBricks, unmountedBricks, brickUsage, stateVersion: VOLUME_STATE_VERSION } };
+    const sizeBytes = sizeWithUnrecordedSets(props.sizeBytes, props.bricks, bricks, props.durability);
+    if (sizeBytes > props.sizeBytes) {
+        void pulumi.log.warn(`volume '${props.volumeName}' has brick sets state did not record (an expansion stopped after add-brick): it holds ${formatSize(sizeBytes)}, not ${formatSize(props.sizeBytes)}`);
+    }
+    return { id, props: { ...props, sizeBytes, bricks, options, status: info.status, missingBricks, unmountedBricks, brickUsage, stateVersion: VOLUME_STATE_VERSION } };
 }
 
 /** Every brick node's answer about the volume and its pool, for missingVolumeVerdict. */

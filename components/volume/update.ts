@@ -2,14 +2,17 @@
 // brick moves, and the expansion last (after add-brick nothing may fail).
 
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterAccess, glusterStep, volumeStartArgs } from "../access";
+import { ClusterAccess, findVolume, glusterStep, volumeStartArgs } from "../access";
 import { parseSize } from "../sizes";
+import { sizeWithUnrecordedSets } from "./adopt";
 import { setBrickGroup } from "./bricks";
 import { volumeResetArgs, volumeSetArgs } from "./commands";
+import { withFormerNodes } from "./evacuation";
 import { expand } from "./expand";
 import { needsRemount, needsStart, optionChanges, type VolumeInputs, type VolumeOutputs } from "./inputs";
 import { volumeOutputs } from "./layout";
 import { evacuate } from "./move";
+import { bricksOnHosts } from "./refresh";
 import { remountBricks } from "./repair";
 
 /** `cluster` includes the nodes that left the topology (formerNodes): bricks may still have to move off them. */
@@ -31,9 +34,14 @@ export async function updateVolume(cluster: ClusterAccess, olds: VolumeOutputs, 
     if (needsStart(olds) && !startedByRemount) {
         await glusterStep(peer, "gluster volume start", volumeStartArgs(name));
     }
-    const current = await evacuate(cluster, peer, olds, news);
+    // The bricks and size the volume has now: an expansion stopped after add-brick (its `up` killed
+    // before it reported) left sets that state does not know, and growing again would add more.
+    const live = await findVolume(peer, name);
+    const liveBricks = live === undefined ? olds.bricks : await bricksOnHosts(cluster, live, withFormerNodes(news.topology, olds.topology), news.durability, olds.bricks);
+    const liveBytes = sizeWithUnrecordedSets(olds.sizeBytes, olds.bricks, liveBricks, news.durability);
+    const current = await evacuate(cluster, peer, { ...olds, bricks: liveBricks }, news);
     // Last: once add-brick succeeds nothing may fail, or state would lose the new bricks.
     const sizeBytes = parseSize(news.size);
-    const bricks = sizeBytes > olds.sizeBytes ? [...current, ...(await expand(cluster, peer, { ...olds, bricks: current }, news, sizeBytes - olds.sizeBytes))] : current;
-    return { outs: volumeOutputs(news, Math.max(sizeBytes, olds.sizeBytes), bricks, olds.missingBricks ?? []) };
+    const bricks = sizeBytes > liveBytes ? [...current, ...(await expand(cluster, peer, { ...olds, bricks: current }, news, sizeBytes - liveBytes))] : current;
+    return { outs: volumeOutputs(news, Math.max(sizeBytes, liveBytes), bricks, olds.missingBricks ?? []) };
 }

@@ -3,7 +3,7 @@
 // passphrase-encrypted secrets. Every operation returns the engine events it produced.
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -206,6 +206,17 @@ export class EngineStack {
     /** The stack's state as `pulumi stack export` writes it, secrets encrypted (Stack.exportStack decrypts them). */
     async exportState(): Promise<auto.Deployment> {
         return JSON.parse(await this.cli("stack", "export")) as auto.Deployment;
+    }
+
+    /** Puts back a state `exportState` gave (`pulumi stack import`), as if later operations had never reported. */
+    async importState(state: auto.Deployment): Promise<void> {
+        const file = path.join(this.tempDir, `import-${randomBytes(4).toString("hex")}.json`);
+        await writeFile(file, JSON.stringify(state));
+        try {
+            await this.cli("stack", "import", "--file", file);
+        } finally {
+            await rm(file, { force: true });
+        }
     }
 
     /** Drops one resource from the state (`pulumi state delete`), as a user mending state by hand does; the hosts keep it. */

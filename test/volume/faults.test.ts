@@ -493,6 +493,40 @@ describe("faults: injected on the lab while the engine works", function () {
         });
     });
 
+    it("an expansion whose up never reported after add-brick (state from before it): up and refresh record the set instead of adding another", async function () {
+        let size = "1Gi";
+        const engine = await volumesStack("faults-unrecorded", cluster.topology, () => ({ regrow: size }));
+        try {
+            const [source, backups, bricks] = (await engine.up()).outputs.regrow.value as VolumeOutput;
+            const written = await onMount(source, backups, WRITE);
+            const before = await engine.exportState();
+            size = "2Gi";
+            const [, , grown] = (await engine.up()).outputs.regrow.value as VolumeOutput;
+            assert.equal(grown.length, 6);
+
+            // As if the up was killed right after add-brick: the state knows one set, gluster two.
+            await engine.importState(before);
+            const again = await engine.up();
+            assert.deepEqual(again.summary.resourceChanges, { same: 1, update: 1 });
+            assert.deepEqual((again.outputs.regrow.value as VolumeOutput)[2], grown, "up took the set in, adding none");
+            await assertHostsHoldExactly(cluster, grown, ["regrow"]);
+
+            await engine.importState(before);
+            const refreshed = await engine.refresh();
+            assert.match(refreshed.stdout, /volume 'regrow' has brick sets state did not record \(an expansion stopped after add-brick\): it holds 2Gi, not 1Gi/);
+            const afterRefresh = await engine.up();
+            assert.deepEqual((afterRefresh.outputs.regrow.value as VolumeOutput)[2], grown, "after refresh, up adds no set either");
+            await assertHostsHoldExactly(cluster, grown, ["regrow"]);
+            assert.equal(await onMount(source, backups, READ), written);
+            assert.deepEqual(grown.slice(0, 3), bricks, "the first set kept");
+            await engine.destroy();
+            await assertHostsHoldExactly(cluster, [], []);
+        } finally {
+            await engine.destroy().catch(() => undefined);
+            await engine.dispose();
+        }
+    });
+
     it("n3 killed mid-expansion: the expansion fails, and once n3 is back the next up removes its stray brick and grows the volume", async function () {
         let n3Down = false;
         try {
