@@ -7,7 +7,7 @@ import { FSTAB_SYNC_ARGS, type HostExecutor } from "../remote";
 import { allocateBrick, finishBrick, newProgress } from "./bricks";
 import { brickMount, ownerTag } from "./commands";
 import type { VolumeBrick, VolumeInputs } from "./inputs";
-import { allSucceed, Made, rollBack } from "./rollback";
+import { allSucceed, type Made, rollBack } from "./rollback";
 
 /**
  * Places bricks and takes their space under the hosts' placement lock, so no other create places
@@ -27,7 +27,7 @@ export async function placeAndAllocate<Placed extends { bricks: VolumeBrick[] }>
 }
 
 /** All bricks at once: hosts work in parallel, each host's executor runs its commands in turn. */
-export async function allocateBricks(cluster: ClusterAccess, bricks: readonly VolumeBrick[], made: Made, owner: string | undefined): Promise<void> {
+async function allocateBricks(cluster: ClusterAccess, bricks: readonly VolumeBrick[], made: Made, owner: string | undefined): Promise<void> {
     const tag = owner === undefined ? undefined : ownerTag(owner);
     await allSucceed(
         bricks.map((brick) => {

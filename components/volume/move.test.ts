@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import type { ClusterTopology } from "../access";
 import { commandLine } from "../remote";
+import { GiB } from "../sizes";
 import { brickMount, lvremoveArgs, replaceBrickArgs } from "./commands";
 import { createVolume } from "./create";
 import type { VolumeBrick, VolumeOutputs } from "./inputs";
@@ -50,6 +51,28 @@ describe("brick moves on scripted hosts", () => {
         const healed = n1.commands.findIndex((line, index) => index > replaced && /-- volume heal web$/.test(line));
         const oldGone = at(commandLine(lvremoveArgs(old)));
         assert.ok(made < flushed && flushed < replaced && replaced < healed && healed < oldGone, `order: ${[made, flushed, replaced, healed, oldGone].join(" < ")}`);
+        // The new brick's space is placed and taken under the placement lock, which is let go before mkfs.
+        const locked = n1.commands.findIndex((line) => line.startsWith("hold: "));
+        const allocated = n1.commands.findIndex((line) => line.startsWith("lvcreate "));
+        const released = n1.commands.findIndex((line) => line.startsWith("release: "));
+        const placedAgain = n1.commands.findIndex((line, index) => index > locked && line.startsWith("vgs "));
+        assert.ok(locked >= 0 && locked < placedAgain && placedAgain < allocated && allocated < released && released < made, `lock order: ${[locked, placedAgain, allocated, released, made].join(" < ")}`);
+    });
+
+    it("places the brick again under the lock: space taken since the first plan stops the move before anything is made", async () => {
+        const { volume, cluster, hosts, n1 } = await setUp();
+        // Free at the first plan, full once the lock is held (another create took it meanwhile).
+        const full = JSON.stringify({ report: [{ vg: ["vg_1111", "vg_1112"].map((vgName) => ({ vg_name: vgName, vg_size: String(10 * GiB), vg_free: "0", pv_count: "1", lv_count: "1" })) }] });
+        n1.on(/^vgs /, { stdout: full }).on(/^vgs /, { stdout: vgsReport("vg_1111", "vg_1112") }, 1);
+        await assert.rejects(evacuate(cluster, cluster.host("n1"), volume, news), (error: Error) => {
+            assert.match(error.message, /^volume 'web': brick 10\.0\.0\.1:\S+ \(set 0\) cannot move off its device: no device with [\d.]+Gi of VG space free .*n1 \/dev\/sdc 0 free.*; nothing was changed; the brick stays where it was$/);
+            return true;
+        });
+        assert.deepEqual(n1.ran(/^(lvcreate|mkfs|lvremove) /), [], "nothing made on n1");
+        assert.equal(n1.ran(/^release: /).length, 1, "the lock was let go");
+        for (const host of hosts.values()) {
+            assert.deepEqual(host.ran(/-- volume replace-brick /), [], `${host.label} replaced nothing`);
+        }
     });
 
     it("undoes the new brick and keeps the old one serving when replace-brick fails", async () => {

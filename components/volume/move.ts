@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterAccess, type ClusterTopology, describeCause, findVolume, glusterStep } from "../access";
 import { type PlacedBrick, placeReplacements } from "../placement";
 import { type GlusterBrickHeal, healInfoArgs, type HostExecutor, parseHealInfo, parseVolumeStatus, runGluster, sleep } from "../remote";
-import { allocateBricks, finishBricks, flush } from "./allocate";
+import { finishBricks, flush, placeAndAllocate } from "./allocate";
 import { destroyBrick } from "./bricks";
 import { brickPath, glusterBrickName, replaceBrickArgs, volumeHealArgs, volumeStatusArgs } from "./commands";
 import { type BrickMove, bricksToMove, moveBlocker, positioned, unmovableReason, withFormerNodes } from "./evacuation";
@@ -38,10 +38,11 @@ export async function evacuate(cluster: ClusterAccess, peer: HostExecutor, olds:
     const bricks = await bricksOnHosts(cluster, info, withFormerNodes(news.topology, olds.topology), news.durability, olds.bricks);
     const moves = bricksToMove(bricks, news.topology);
     await removeStrayOwnBricks(cluster, olds, news, async () => info);
-    const targets = await planMoves(cluster, olds.topology, news, bricks, moves);
+    // Every brick must have somewhere to go before the first one moves.
+    await planMoves(cluster, olds.topology, news, bricks, moves);
     for (const [index, move] of moves.entries()) {
         const position = bricks.findIndex((brick) => brick === move.brick);
-        bricks[position] = await moveBrick(cluster, peer, news, bricks, move, targets[index], index);
+        bricks[position] = await moveBrick(cluster, peer, olds.topology, news, bricks, move, index);
     }
     return bricks;
 }
@@ -65,35 +66,34 @@ export async function planMoves(cluster: ClusterAccess, oldTopology: ClusterTopo
     );
 }
 
-async function moveBrick(cluster: ClusterAccess, peer: HostExecutor, news: VolumeInputs, bricks: readonly VolumeBrick[], move: BrickMove, target: PlacedBrick, done: number): Promise<VolumeBrick> {
+async function moveBrick(cluster: ClusterAccess, peer: HostExecutor, oldTopology: ClusterTopology, news: VolumeInputs, bricks: readonly VolumeBrick[], move: BrickMove, done: number): Promise<VolumeBrick> {
     const name = news.volumeName;
     const old = move.brick;
     const oldName = glusterBrickName(old.host, old.path);
     const interrupted = done > 0 ? `; the ${done} brick(s) moved before it stay moved, and the next refresh or up records them` : "";
     await waitUntilSafeToMove(peer, name, old, bricks.filter((brick) => brick.setIndex === old.setIndex), interrupted);
-    const location = { id: old.id, vgName: target.deviceId };
-    const replacement: VolumeBrick = {
-        node: target.node,
-        host: target.storageHost,
-        path: brickPath(location),
-        device: target.devicePath,
-        sizeBytes: target.sizeBytes,
-        ...location,
-        poolBytes: target.poolBytes,
-        poolMetadataBytes: target.poolMetadataBytes,
-        setIndex: old.setIndex,
-        isArbiter: old.isArbiter,
-    };
-    const newName = glusterBrickName(replacement.host, replacement.path);
-    void pulumi.log.info(`volume '${name}': moving brick ${oldName} to ${target.node} ${target.devicePath} (${move.why})`);
+    const doing = `moving brick ${oldName} of volume '${name}'`;
     const made: Made = { progress: [], volumeCreated: false };
+    let replacement: VolumeBrick;
     try {
-        await allocateBricks(cluster, [replacement], made, news.owner);
+        // Placed again under the hosts' placement lock, on the free space of now (the heal wait may
+        // have been long, and other creates take space too), and allocated before the lock goes.
+        ({ replacement } = await placeAndAllocate(cluster, peer, news, made, doing, async () => {
+            const [target] = await planMoves(cluster, oldTopology, news, bricks, [move]);
+            const brick = replacementOf(old, target);
+            return { replacement: brick, bricks: [brick] };
+        }));
+    } catch (error) {
+        throw new Error(`${error instanceof Error ? error.message : String(error)}; the brick stays where it was${interrupted}`);
+    }
+    const newName = glusterBrickName(replacement.host, replacement.path);
+    void pulumi.log.info(`volume '${name}': moving brick ${oldName} to ${replacement.node} ${replacement.device} (${move.why})`);
+    try {
         await finishBricks(cluster, made, news.gid);
         await flush(cluster, name, [replacement]);
         await glusterStep(peer, "gluster volume replace-brick", replaceBrickArgs(name, oldName, newName));
     } catch (error) {
-        const failure = await rollBack(cluster, peer, name, made, error, `moving brick ${oldName} of volume '${name}'`);
+        const failure = await rollBack(cluster, peer, name, made, error, doing);
         throw new Error(`${failure.message}; the brick stays where it was${interrupted}`);
     }
     // The new brick serves now: what follows may warn, but must not fail the update.
@@ -105,6 +105,23 @@ async function moveBrick(cluster: ClusterAccess, peer: HostExecutor, news: Volum
     await removeReplacedBrick(cluster, name, old);
     void pulumi.log.info(`volume '${name}': brick ${oldName} replaced by ${newName}; self-heal fills it from the rest of set ${old.setIndex} ('gluster volume heal ${name} info' shows progress)`);
     return replacement;
+}
+
+/** The brick that takes `old`'s place at `target`: same id and place in its set. */
+function replacementOf(old: VolumeBrick, target: PlacedBrick): VolumeBrick {
+    const location = { id: old.id, vgName: target.deviceId };
+    return {
+        node: target.node,
+        host: target.storageHost,
+        path: brickPath(location),
+        device: target.devicePath,
+        sizeBytes: target.sizeBytes,
+        ...location,
+        poolBytes: target.poolBytes,
+        poolMetadataBytes: target.poolMetadataBytes,
+        setIndex: old.setIndex,
+        isArbiter: old.isArbiter,
+    };
 }
 
 /**
