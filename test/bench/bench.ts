@@ -1,24 +1,29 @@
-// npm run bench [-- volumes|preview]: on the lab, seconds for `pulumi up` of one replica 3 volume
-// and of ten at once, and the floor: the provider's own create and delete called directly in this
-// process, i.e. the same commands over one SSH connection per node with no engine around them; and
-// `pulumi preview` of a project (test/stacks/volumes) as a pull request runs it: a new stack of
-// 100 volumes, and an existing stack of 20 with nothing to change. Writes test/bench/results.json
-// (a part run alone keeps the other part's figures).
+// npm run bench [-- volumes|preview|curve]: on the lab, seconds for `pulumi up` of one replica 3
+// volume and of ten at once against the raw floor measured in the same run (the same commands,
+// one remote command per brick, VGs in parallel: raw-floor.ts); `pulumi preview` of a project
+// (test/stacks/volumes) as a pull request runs it; and the cost curve: up, refresh, preview with
+// no change and the volumes' deletion for 1, 10, 25 and 50 volumes (as many as the lab's disks
+// hold), in seconds per volume, drawn to test/bench/curve.svg. Writes test/bench/results.json
+// (a part run alone keeps the other parts' figures).
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { closeAll, ClusterTopology, GlusterCluster, GlusterVolume } from "../../components";
-import * as volumeProvider from "../../components/volume/provider";
-import type { VolumeInputs, VolumeOutputs } from "../../components/volume/inputs";
-import { repoRoot } from "../engine/engine";
-import { loadLab } from "../lab/lab";
-import { labClusterArgs, labNodesConfig, type Lab } from "../lab/lab";
+import { parseVgs, vgsArgs } from "../../components/remote";
+import { MiB, parseSize } from "../../components/sizes";
 import { EngineStack } from "../engine/automation";
+import { repoRoot } from "../engine/engine";
+import { labClusterArgs, labExecutor, labNodesConfig, loadLab, type Lab } from "../lab/lab";
+import { curveChart } from "./chart";
+import { rawFloor } from "./raw-floor";
 
 const SIZE = "1Gi";
 const DURABILITY = { type: "replicate", replica: 3 } as const;
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
+/** heketi v10.4.1 on this lab (SSH executor, 16 operations in flight), as issue 14 measured it. */
+const HEKETI_SECONDS = { oneVolumeCreate: 14.5, tenVolumesCreate: 104.4, tenVolumesDelete: 121.7 };
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
     const started = performance.now();
@@ -52,26 +57,23 @@ async function volumesBench(lab: Lab): Promise<Record<string, number>> {
         const tenVolumesDelete = await upWith(0);
 
         const topology = (await engine.outputs()).topology.value as ClusterTopology;
-        const inputs = (i: number): VolumeInputs => ({ topology, volumeName: `floor${i}`, size: SIZE, durability: DURABILITY, options: {}, snapshotFactor: 1 });
-        const createDirect = (count: number) =>
-            timed(() => Promise.all(Array.from({ length: count }, (_, i) => volumeProvider.create(inputs(i + 1)))));
-        const deleteDirect = (created: Array<{ outs?: VolumeOutputs }>) =>
-            timed(() => Promise.all(created.map(({ outs }) => volumeProvider.delete(outs!.volumeName, outs!))));
-        const [one, floorOneVolumeCreate] = await createDirect(1);
-        const [, floorOneVolumeDelete] = await deleteDirect(one);
-        const [ten, floorTenVolumesCreate] = await createDirect(10);
-        const [, floorTenVolumesDelete] = await deleteDirect(ten);
-
+        const one = await rawFloor(topology, 1, parseSize(SIZE));
+        const ten = await rawFloor(topology, 10, parseSize(SIZE));
+        const ratio = (value: number, floor: number) => Math.round((100 * value) / floor) / 100;
         return {
             clusterUp,
             oneVolumeUp,
             oneVolumeDelete,
             tenVolumesUp,
             tenVolumesDelete,
-            floorOneVolumeCreate,
-            floorOneVolumeDelete,
-            floorTenVolumesCreate,
-            floorTenVolumesDelete,
+            floorOneVolumeCreate: seconds(one.createSeconds * 1000),
+            floorOneVolumeDelete: seconds(one.deleteSeconds * 1000),
+            floorTenVolumesCreate: seconds(ten.createSeconds * 1000),
+            floorTenVolumesDelete: seconds(ten.deleteSeconds * 1000),
+            oneVolumeUpVsFloor: ratio(oneVolumeUp, one.createSeconds),
+            tenVolumesUpVsFloor: ratio(tenVolumesUp, ten.createSeconds),
+            tenVolumesUpVsHeketi: ratio(tenVolumesUp, HEKETI_SECONDS.tenVolumesCreate),
+            tenVolumesDeleteVsHeketi: ratio(tenVolumesDelete, HEKETI_SECONDS.tenVolumesDelete),
         };
     } finally {
         await engine.destroy().catch((error: Error) => console.error(`destroy failed: ${error.message}`));
@@ -101,7 +103,77 @@ async function previewBench(lab: Lab): Promise<Record<string, number>> {
     }
 }
 
-const PARTS = { volumes: volumesBench, preview: previewBench };
+/** Volumes of the curve: small, so that many fit the lab's disks. */
+const CURVE_VOLUME_SIZE = PREVIEW_VOLUME_SIZE;
+const CURVE_POINTS = [1, 10, 25, 50];
+
+interface CurvePoint {
+    volumes: number;
+    seconds: { up: number; refresh: number; preview: number; delete: number };
+}
+
+/** up, refresh, preview with no change and deletion of N volumes, for each N the disks hold. */
+async function curveBench(lab: Lab): Promise<CurvePoint[]> {
+    let volumeCount = 0;
+    const engine = await EngineStack.create({
+        projectName: "pulumi-gluster-bench-curve",
+        program: async () => {
+            const cluster = new GlusterCluster("curve", labClusterArgs(lab));
+            for (let i = 1; i <= volumeCount; i++) {
+                new GlusterVolume(`curve${i}`, { cluster, size: CURVE_VOLUME_SIZE, durability: DURABILITY });
+            }
+            return {};
+        },
+    });
+    try {
+        await engine.up();
+        const capacity = await volumesThatFit(lab, parseSize(CURVE_VOLUME_SIZE));
+        const points = CURVE_POINTS.filter((count) => count <= capacity);
+        console.log(`curve: ${points.join(", ")} volumes (the disks hold ${capacity} of ${CURVE_VOLUME_SIZE})`);
+        const curve: CurvePoint[] = [];
+        for (const count of points) {
+            volumeCount = count;
+            const [, up] = await timed(() => engine.up());
+            const [, refresh] = await timed(() => engine.refresh());
+            const [, preview] = await timed(() => engine.preview());
+            volumeCount = 0;
+            const [, remove] = await timed(() => engine.up());
+            curve.push({ volumes: count, seconds: { up, refresh, preview, delete: remove } });
+            console.log(JSON.stringify(curve.at(-1)));
+        }
+        const perVolume = (key: keyof CurvePoint["seconds"]) => ({ name: key, points: curve.map((point) => [point.volumes, point.seconds[key] / point.volumes] as const) });
+        const svg = curveChart(`seconds per volume (${CURVE_VOLUME_SIZE} replica 3, ${lab.nodes.length} nodes)`, (["up", "refresh", "preview", "delete"] as const).map(perVolume));
+        writeFileSync(path.join(repoRoot, "test/bench/curve.svg"), svg);
+        return curve;
+    } finally {
+        await engine.destroy().catch((error: Error) => console.error(`destroy failed: ${error.message}`));
+        await engine.dispose();
+    }
+}
+
+/** How many replica 3 volumes of `sizeBytes` the emptiest node's free VG space holds (pool metadata and rounding included). */
+async function volumesThatFit(lab: Lab, sizeBytes: number): Promise<number> {
+    const free = await Promise.all(
+        lab.nodes.map(async (node) => {
+            const host = labExecutor(node);
+            const groups = parseVgs((await host.run(vgsArgs())).stdout);
+            return groups.reduce((total, group) => total + Math.floor(group.vgFree / (sizeBytes + 16 * MiB)), 0);
+        }),
+    );
+    return Math.min(...free);
+}
+
+/** What a part measured: plain seconds, or the curve. */
+interface Figures {
+    seconds?: Record<string, number>;
+    curve?: CurvePoint[];
+}
+
+const PARTS: Record<string, (lab: Lab) => Promise<Figures>> = {
+    volumes: async (lab) => ({ seconds: await volumesBench(lab) }),
+    preview: async (lab) => ({ seconds: await previewBench(lab) }),
+    curve: async (lab) => ({ curve: await curveBench(lab) }),
+};
 
 async function main(only: string | undefined): Promise<void> {
     if (only !== undefined && !(only in PARTS)) {
@@ -109,12 +181,15 @@ async function main(only: string | undefined): Promise<void> {
     }
     const lab = loadLab();
     const file = path.join(repoRoot, "test/bench/results.json");
-    const previous = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as { seconds?: Record<string, number> }) : {};
+    const previous = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Figures) : {};
     const seconds: Record<string, number> = { ...previous.seconds };
+    let curve = previous.curve;
     try {
         for (const [name, part] of Object.entries(PARTS)) {
             if (only === undefined || only === name) {
-                Object.assign(seconds, await part(lab));
+                const figures = await part(lab);
+                Object.assign(seconds, figures.seconds);
+                curve = figures.curve ?? curve;
             }
         }
     } finally {
@@ -124,8 +199,10 @@ async function main(only: string | undefined): Promise<void> {
         date: new Date().toISOString(),
         machine: { cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
         lab: { nodes: lab.nodes.length, devicesPerNode: lab.nodes[0].devices.length },
-        volume: { size: SIZE, durability: "replica 3", previewSize: PREVIEW_VOLUME_SIZE },
+        volume: { size: SIZE, durability: "replica 3", previewSize: PREVIEW_VOLUME_SIZE, curveSize: CURVE_VOLUME_SIZE },
+        heketi: { source: "issue 14, same lab, heketi v10.4.1", seconds: HEKETI_SECONDS },
         seconds,
+        curve,
     };
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
     console.log(JSON.stringify(seconds, null, 2));
