@@ -7,6 +7,7 @@ import type { Inventory, InventoryNode } from "../placement";
 import { lvsArgs, parseLvs, parseVgs, SshConnectionError, takeHostLock, type HeldCommand, type LogicalVolume, type HostExecutor, vgsArgs } from "../remote";
 import { connectionExecutor } from "./connection";
 import { describeCause } from "./errors";
+import { placementSession, type PlacementSession, type SpaceClaim } from "./placement-session";
 import type { ClusterNode, ClusterTopology } from "./topology";
 
 /** How long a create waits for another operation's placement on the same hosts. */
@@ -14,6 +15,8 @@ export const PLACEMENT_LOCK_WAIT_SECONDS = 300;
 
 export class ClusterAccess {
     private readonly executors = new Map<string, HostExecutor>();
+    /** Set while this operation places: liveInventory then leaves out what other placements claimed. */
+    private placing: PlacementSession | undefined;
 
     /**
      * `formerNodes`: nodes that left the topology but may still hold bricks to move off; they
@@ -87,11 +90,38 @@ export class ClusterAccess {
     }
 
     /**
-     * Runs `work` (read free space, place, lvcreate) holding every reachable node's host lock,
-     * taken in name order so two holders never wait for each other in a circle. Another create
-     * (this `up` or another stack) places only after these LVs exist, on what is free then.
+     * Places (`place`: read free space, choose VGs) and takes the space (`allocate`: lvcreate)
+     * holding every reachable node's host lock, so another stack places only after these LVs
+     * exist, on what is free then. Within this process the locks are shared (PlacementSession):
+     * placements run one at a time, each seeing the space earlier ones claimed, while their
+     * allocations run at once. `claimsOf` names the space a placement chose.
      */
-    async withPlacementLock<T>(doing: string, work: () => Promise<T>): Promise<T> {
+    async withPlacementLock<Placed>(doing: string, place: () => Promise<Placed>, claimsOf: (placed: Placed) => SpaceClaim[], allocate: (placed: Placed) => Promise<void>): Promise<Placed> {
+        const session = placementSession(this.topology.nodes);
+        await session.enter(() => this.takeHostLocks(doing));
+        try {
+            const { placed, claims } = await session.place(async () => {
+                this.placing = session;
+                try {
+                    const chosen = await place();
+                    return { placed: chosen, claims: claimsOf(chosen) };
+                } finally {
+                    this.placing = undefined;
+                }
+            });
+            try {
+                await allocate(placed);
+            } finally {
+                session.release(claims);
+            }
+            return placed;
+        } finally {
+            await session.leave();
+        }
+    }
+
+    /** Every reachable node's host lock, taken in name order so two holders never wait for each other in a circle. */
+    private async takeHostLocks(doing: string): Promise<HeldCommand[]> {
         const owner = `${hostname()} pid ${process.pid}: ${doing} since ${new Date().toISOString()}`;
         const held: HeldCommand[] = [];
         try {
@@ -105,9 +135,10 @@ export class ClusterAccess {
                     }
                 }
             }
-            return await work();
-        } finally {
+            return held;
+        } catch (error) {
             await Promise.all(held.map((lock) => lock.release()));
+            throw error;
         }
     }
 
@@ -129,11 +160,13 @@ export class ClusterAccess {
      * still use the rest.
      */
     async liveInventory(): Promise<Inventory> {
-        const nodes = await Promise.all(this.topology.nodes.map((node) => this.liveNode(node)));
+        // Claims are read before the hosts: space taken meanwhile then counts twice, never not at all.
+        const claimed = this.placing?.claimedBytes() ?? new Map<string, number>();
+        const nodes = await Promise.all(this.topology.nodes.map((node) => this.liveNode(node, claimed)));
         return { nodes: nodes.filter((node): node is InventoryNode => node !== undefined) };
     }
 
-    private async liveNode(node: ClusterNode): Promise<InventoryNode | undefined> {
+    private async liveNode(node: ClusterNode, claimed: ReadonlyMap<string, number>): Promise<InventoryNode | undefined> {
         const host = this.host(node.name);
         let groups;
         try {
@@ -152,7 +185,8 @@ export class ClusterAccess {
                 void pulumi.log.warn(`${host.label}: volume group ${device.vgName} (${device.path}) not found; it gets no bricks`);
                 return [];
             }
-            return [{ id: device.vgName, path: device.path, freeBytes: group.vgFree, totalBytes: group.vgSize, tags: device.tags ?? {} }];
+            const freeBytes = Math.max(0, group.vgFree - (claimed.get(`${node.name}/${device.vgName}`) ?? 0));
+            return [{ id: device.vgName, path: device.path, freeBytes, totalBytes: group.vgSize, tags: device.tags ?? {} }];
         });
         return { name: node.name, zone: node.zone, storageHost: node.storageHost, devices };
     }

@@ -33,6 +33,33 @@ export async function runStep(host: HostExecutor, step: string, argv: readonly s
     }
 }
 
+/** One step of a sequence: its name for errors, its argv, and what to record once it finished. */
+export interface SequenceStep {
+    readonly name: string;
+    readonly argv: readonly string[];
+    readonly done?: () => void;
+}
+
+/**
+ * Runs steps in order in one round trip (HostExecutor.runSequence); each finished step's `done`
+ * runs, so an undo knows exactly what exists; the first failure is a StepError naming its step.
+ */
+export async function runSteps(host: HostExecutor, steps: readonly SequenceStep[], options: StepOptions = {}): Promise<void> {
+    let outcome;
+    try {
+        outcome = await host.runSequence(steps.map((step) => step.argv), options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+    } catch (error) {
+        // Timed out or lost: which steps finished is unknown, so none is recorded.
+        throw new StepError(host.label, steps.map((step) => step.name).join(", "), options.brickId, error);
+    }
+    for (const step of steps.slice(0, outcome.completed)) {
+        step.done?.();
+    }
+    if (outcome.error !== undefined) {
+        throw new StepError(host.label, steps[outcome.completed].name, options.brickId, outcome.error);
+    }
+}
+
 /** A volume-wide gluster call (XML checked, cluster lock retried) as the named step. */
 export async function glusterStep(peer: HostExecutor, step: string, argv: string[]): Promise<void> {
     try {

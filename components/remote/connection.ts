@@ -1,5 +1,5 @@
 // One verified SSH connection per host (user, address, port, host key, credential and tunnel),
-// shared by every executor of that host, with its command queue; reconnects only when the
+// shared by every executor of that host, with its command queue (a few commands at once); reconnects only when the
 // connection was known dead before a command was sent, so a command never runs twice.
 
 import { createHash } from "node:crypto";
@@ -31,11 +31,17 @@ export interface SshTarget {
     sock?: Duplex | (() => Promise<Duplex>);
     /** Strings masked in error messages and log lines. The private key is always masked. */
     redact?: readonly string[];
+    /**
+     * Commands run on the host at once, as channels of the one connection; default 4 (sshd's
+     * MaxSessions, 10 by default, also counts held locks). 1 runs them strictly one by one.
+     */
+    commandsAtOnce?: number;
     /** Progress hook: "host: command class" lines, never arguments or secrets. */
     onLog?: (message: string) => void;
 }
 
 const DEFAULT_PORT = 22;
+const DEFAULT_COMMANDS_AT_ONCE = 4;
 const DEFAULT_USER = "root";
 const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
 export const CLOSE_TIMEOUT_MS = 5_000;
@@ -45,11 +51,12 @@ export interface LiveClient {
     alive: boolean;
 }
 
-/** One SSH connection to one host, shared by every executor for that host, with a command queue. */
+/** One SSH connection to one host, shared by every executor for that host, with a command queue of a few lanes. */
 export class HostConnection {
     private current: LiveClient | null = null;
     private connecting: Promise<LiveClient> | null = null;
-    private queue: Promise<unknown> = Promise.resolve();
+    private running = 0;
+    private readonly waiting: Array<() => void> = [];
     private usedSock = false;
     private closed = false;
     private readonly expectedKey: ParsedHostKey;
@@ -62,11 +69,27 @@ export class HostConnection {
         this.expectedKey = parseHostKey(target.hostKey);
     }
 
-    /** Runs tasks one at a time, in arrival order, whatever the previous one's outcome. */
+    /**
+     * Runs at most `commandsAtOnce` tasks at a time (each an SSH channel of this one connection),
+     * starting them in arrival order whatever the earlier ones' outcomes.
+     */
     enqueue<T>(task: () => Promise<T>): Promise<T> {
-        const run = this.queue.then(task, task);
-        this.queue = run.catch(() => undefined);
-        return run;
+        return new Promise<T>((resolve, reject) => {
+            const start = () => {
+                this.running += 1;
+                task()
+                    .then(resolve, reject)
+                    .finally(() => {
+                        this.running -= 1;
+                        this.waiting.shift()?.();
+                    });
+            };
+            if (this.running < (this.target.commandsAtOnce ?? DEFAULT_COMMANDS_AT_ONCE)) {
+                start();
+            } else {
+                this.waiting.push(start);
+            }
+        });
     }
 
     /**

@@ -162,22 +162,48 @@ describe("SshExecutor against a local sshd", function () {
         assert.equal(existsSync(sideEffect), false);
     });
 
-    it("serializes commands per host over one connection", async () => {
-        const loginsBefore = sshd.acceptedLogins();
-        const script = 'date +%s%N; echo "$SSH_CONNECTION"; sleep 0.3; date +%s%N';
-        // Separate executor objects for the same host share the connection and the queue.
-        const results = await Promise.all(Array.from({ length: 5 }, () => new SshExecutor(target).run(["sh", "-c", script])));
+    /** Runs `count` timed commands at once through separate executors of the host; their runs sorted by start. */
+    async function overlapping(count: number, extra: Partial<SshTarget> = {}) {
+        const script = 'date +%s%N; echo "$SSH_CONNECTION"; sleep 0.6; date +%s%N';
+        const results = await Promise.all(Array.from({ length: count }, () => new SshExecutor({ ...target, ...extra }).run(["sh", "-c", script])));
         const runs = results.map((result) => {
             const [start, connection, end] = result.stdout.trim().split("\n");
             return { start: BigInt(start!), end: BigInt(end!), connection };
         });
         runs.sort((a, b) => (a.start < b.start ? -1 : 1));
-        for (let index = 1; index < runs.length; index++) {
-            assert.ok(runs[index]!.start >= runs[index - 1]!.end, `command ${index} started before command ${index - 1} ended`);
-        }
+        /** The most runs in progress at one moment. */
+        const most = Math.max(...runs.map((run) => runs.filter((other) => other.start <= run.start && other.end > run.start).length));
+        return { runs, most };
+    }
+
+    it("runs commands to a host one by one when asked to (commandsAtOnce 1), over one connection", async () => {
+        const loginsBefore = sshd.acceptedLogins();
+        // Separate executor objects for the same host share the connection and the queue.
+        const { runs, most } = await overlapping(5, { commandsAtOnce: 1 });
+        assert.equal(most, 1, "commands overlapped");
         assert.equal(new Set(runs.map((run) => run.connection)).size, 1, "all commands used one SSH connection");
         await waitFor(() => sshd.acceptedLogins() === loginsBefore + 1);
         assert.equal(sshd.acceptedLogins(), loginsBefore + 1);
+    });
+
+    it("runs at most four commands to a host at once by default, over one connection", async () => {
+        const loginsBefore = sshd.acceptedLogins();
+        const { runs, most } = await overlapping(6);
+        assert.equal(most, 4);
+        assert.equal(new Set(runs.map((run) => run.connection)).size, 1, "all commands used one SSH connection");
+        await waitFor(() => sshd.acceptedLogins() === loginsBefore + 1);
+        assert.equal(sshd.acceptedLogins(), loginsBefore + 1);
+    });
+
+    it("runs a sequence as one command: the finished count, and the failing command's error as run throws it", async () => {
+        const executor = new SshExecutor(target);
+        assert.deepEqual(await executor.runSequence([["true"], ["printf", "%s", "-n"]]), { completed: 2 });
+        const { completed, error } = await executor.runSequence([["true"], ["sh", "-c", "echo 'disk full' >&2; exit 3", "mkfs"], ["true"]]);
+        assert.equal(completed, 1);
+        assert.ok(error instanceof RemoteCommandError);
+        assert.equal(error.exitCode, 3);
+        assert.equal(error.stderr, "disk full\n");
+        assert.match(error.command, /^sh -c .* mkfs$/);
     });
 
     it("reconnects once when the connection died between commands", async () => {
@@ -208,7 +234,7 @@ describe("SshExecutor against a local sshd", function () {
         const keyBody = sshd.privateKey.split("\n")[1]!;
         assert.ok(logs.length > 0);
         assert.ok(logs.every((line) => !line.includes(secret) && !line.includes(keyBody)));
-        assert.ok(logs.includes("n1 (127.0.0.1): sh"), logs.join("\n"));
+        assert.ok(logs.some((line) => /^n1 \(127\.0\.0\.1\): sh: exit 4 in \d+ ms \(queued \d+ ms\)$/.test(line)), logs.join("\n"));
     });
 
     it("speaks SSH over a caller-provided stream (tunnelling)", async () => {
@@ -221,13 +247,12 @@ describe("SshExecutor against a local sshd", function () {
         assert.equal((await executor.run(["printf", "%s", "through the tunnel"])).stdout, "through the tunnel");
     });
 
-    it("logs the command class only", async () => {
+    it("logs the command class only, with its exit and times", async () => {
         logs.length = 0;
         await new SshExecutor(target).run(["true", "--mode=script", "volume", "create", "gv0", "replica", "3"]);
-        assert.deepEqual(
-            logs.filter((line) => !line.includes("connecting")),
-            ["n1 (127.0.0.1): true volume create"],
-        );
+        const lines = logs.filter((line) => !line.includes("connecting"));
+        assert.equal(lines.length, 1, lines.join("\n"));
+        assert.match(lines[0], /^n1 \(127\.0\.0\.1\): true volume create: exit 0 in \d+ ms \(queued \d+ ms\)$/);
     });
 });
 

@@ -1,5 +1,5 @@
-// Runs argv commands on storage hosts over SSH: commands serialized per host on its one
-// verified connection, timeouts that really stop the remote process, and errors that never
+// Runs argv commands on storage hosts over SSH: a few commands at once per host, as channels of
+// its one verified connection, timeouts that really stop the remote process, and errors that never
 // carry secrets. HostExecutor is what the resources need; SshExecutor is the real one.
 
 import { CLOSE_TIMEOUT_MS, closeConnection, connectionKey, execChannel, sharedConnection, type ExecChannel, type HostConnection, type LiveClient, type SshTarget } from "./connection";
@@ -7,6 +7,7 @@ import { RemoteCommandError, RemoteTimeoutError, SshConnectionError } from "./er
 import { commandLine } from "./quote";
 import { privateKeySecrets, Redactor } from "./redactor";
 import { sleep } from "./retry";
+import { parseSequence, sequenceArgs } from "./sequence";
 
 export interface RunOptions {
     timeoutMs?: number;
@@ -63,6 +64,19 @@ export interface HostExecutor {
     run(argv: readonly string[], options?: RunOptions): Promise<CommandResult>;
     tryRun(argv: readonly string[], options?: RunOptions): Promise<CommandResult>;
     hold(argv: readonly string[], readyLine: string, timeoutMs: number): Promise<HeldCommand>;
+    /**
+     * Runs the commands in order as ONE remote command, stopping at the first that fails: how many
+     * finished, and the failing one's error as `run` would have thrown it. Still rejects on
+     * timeout or connection failure (then which commands finished is unknown).
+     */
+    runSequence(commands: ReadonlyArray<readonly string[]>, options?: RunOptions): Promise<SequenceResult>;
+}
+
+export interface SequenceResult {
+    /** Commands that finished, counted from the first. */
+    completed: number;
+    /** The failing command's error; undefined when all finished. */
+    error?: RemoteCommandError;
 }
 
 /** "gluster volume create" for a gluster call: the program and its leading sub-command words only. */
@@ -132,13 +146,27 @@ export class SshExecutor implements HostExecutor {
 
     /** Runs argv and resolves with its result whatever the exit code; still rejects on timeout or connection failure. */
     async tryRun(argv: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
+        return this.execLogged(argv, commandClass(argv), options);
+    }
+
+    async runSequence(commands: ReadonlyArray<readonly string[]>, options: RunOptions = {}): Promise<SequenceResult> {
+        const logClass = `sequence [${commands.map(commandClass).join(", ")}]`;
+        const { completed, failure } = parseSequence(await this.execLogged(sequenceArgs(commands), logClass, options));
+        return failure === undefined ? { completed } : { completed, error: this.commandError(commands[completed], failure, this.redactor.with(options.redact)) };
+    }
+
+    private async execLogged(argv: readonly string[], logClass: string, options: RunOptions): Promise<CommandResult> {
         const line = commandLine(argv);
         const redactor = this.redactor.with(options.redact);
         const connection = this.connection();
+        const queued = performance.now();
         return connection.enqueue(async () => {
-            this.target.onLog?.(redactor.apply(`${this.label}: ${commandClass(argv)}`));
+            const started = performance.now();
             const timeoutMs = options.timeoutMs ?? this.target.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
             const outcome = await this.execute(connection, line, options.stdin, timeoutMs);
+            // For profiles (`pulumi up --debug`): what ran, how it ended, how long it ran and waited for the host's queue.
+            const ended = outcome.timedOut ? "timed out" : outcome.exitCode === null ? "lost" : `exit ${outcome.exitCode}`;
+            this.target.onLog?.(redactor.apply(`${this.label}: ${logClass}: ${ended} in ${Math.round(performance.now() - started)} ms (queued ${Math.round(started - queued)} ms)`));
             if (outcome.timedOut) {
                 const command = redactor.apply(line);
                 const fate = outcome.processStopped

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -8,11 +9,17 @@ import { HOSTILE_VALUES } from "./testing/hostile";
 
 const LINE = "10.0.0.1:/web /mnt/glusterfs/web glusterfs defaults,_netdev 0 0";
 
-/** Runs an argv against a scratch copy of fstab: /etc/fstab in the script becomes that file. */
-function runOnScratch(argv: readonly string[], fstab: string): { output: string; fstab: string } {
+/** A scratch copy of fstab, and argv made to edit it: /etc/fstab in the script becomes that file. */
+function scratchFstab(fstab: string): { file: string; onScratch: (argv: readonly string[]) => string[] } {
     const file = path.join(mkdtempSync(path.join(tmpdir(), "fstab-")), "fstab");
     writeFileSync(file, fstab);
-    const [command, ...args] = argv.map((arg) => arg.replaceAll("/etc/fstab", file).replaceAll("/etc/.fstab", `${path.dirname(file)}/.fstab`));
+    return { file, onScratch: (argv) => argv.map((arg) => arg.replaceAll("/etc/fstab", file).replaceAll("/etc/.fstab", `${path.dirname(file)}/.fstab`)) };
+}
+
+/** Runs an argv against a scratch copy of fstab. */
+function runOnScratch(argv: readonly string[], fstab: string): { output: string; fstab: string } {
+    const { file, onScratch } = scratchFstab(fstab);
+    const [command, ...args] = onScratch(argv);
     const output = execFileSync(command, args, { encoding: "utf8" });
     return { output, fstab: readFileSync(file, "utf8") };
 }
@@ -44,6 +51,19 @@ describe("fstab commands", () => {
         assert.equal(runOnScratch(fstabReplaceMountArgs("/mnt/glusterfs/web", moved), before).fstab, `${before}${moved}\n`, "a missing line is added");
         const replace = fstabReplaceMountArgs("/mnt/glusterfs/web", moved);
         assert.deepEqual(replace.slice(3), ["sh", "/mnt/glusterfs/web", moved]);
+    });
+
+    it("lose no line when adds and removes run at once (the executor runs a few commands per host)", async () => {
+        const mounts = Array.from({ length: 12 }, (_, index) => `/mnt/b${index}`);
+        const line = (mount: string) => `/dev/vg/${mount.slice(5)} ${mount} xfs defaults 1 2`;
+        const { file, onScratch } = scratchFstab(mounts.slice(6).map((mount) => `${line(mount)}\n`).join(""));
+        const run = (argv: string[]) => {
+            const [command, ...args] = onScratch(argv);
+            return promisify(execFile)(command, args);
+        };
+        // Six adds and six removes (of the lines already there), interleaved, all at once.
+        await Promise.all(mounts.slice(0, 6).flatMap((mount, index) => [run(fstabAddLineArgs(line(mount))), run(fstabRemoveMountArgs(mounts[6 + index]))]));
+        assert.deepEqual(readFileSync(file, "utf8").split("\n").filter(Boolean).sort(), mounts.slice(0, 6).map(line).sort());
     });
 
     it("treat hostile values as data", () => {

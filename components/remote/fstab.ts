@@ -1,11 +1,15 @@
 // /etc/fstab edits on a host as argv: constant scripts, every value a positional argument, never
 // part of the script text. Used for brick mounts and for volume mounts on Kubernetes workers.
 
-const FSTAB_ADD = 'grep -qxF -- "$1" /etc/fstab || printf \'%s\\n\' "$1" >> /etc/fstab';
+// Edits on one host may run at once (the executor runs a few commands per host): each holds a
+// flock on /etc itself, a directory whose inode the atomic rename below never replaces.
+const LOCK_ETC = "exec 8</etc && flock 8";
+const FSTAB_ADD = `${LOCK_ETC} && { grep -qxF -- "$1" /etc/fstab || printf '%s\\n' "$1" >> /etc/fstab; }`;
 /** Rewrites fstab atomically without the lines mounting on $1, then runs `append` on the copy. */
 const fstabRewrite = (append: string[]) =>
     [
         "set -e",
+        LOCK_ETC,
         "tmp=$(mktemp /etc/.fstab.XXXXXX)",
         'MOUNT="$1" awk \'$2 != ENVIRON["MOUNT"]\' /etc/fstab > "$tmp"',
         ...append,

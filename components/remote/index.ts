@@ -3,6 +3,7 @@ export * from "./errors";
 export * from "./host-key";
 export * from "./connection";
 export * from "./executor";
+export * from "./sequence";
 export * from "./host-lock";
 export * from "./retry";
 export * from "./gluster";

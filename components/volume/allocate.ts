@@ -2,7 +2,8 @@
 // system, fstab, mount), and flushed to stable storage before the volume is reported ready.
 
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterAccess, runStep } from "../access";
+import { ClusterAccess, runSteps, type SpaceClaim } from "../access";
+import { deviceBytesForBrick } from "../placement";
 import { FSTAB_SYNC_ARGS, type HostExecutor } from "../remote";
 import { allocateBrick, finishBrick, newProgress } from "./bricks";
 import { brickMount, ownerTag } from "./commands";
@@ -15,16 +16,17 @@ import { allSucceed, type Made, rollBack } from "./rollback";
  */
 export async function placeAndAllocate<Placed extends { bricks: VolumeBrick[] }>(cluster: ClusterAccess, peer: HostExecutor, inputs: VolumeInputs, made: Made, doing: string, place: () => Promise<Placed>): Promise<Placed> {
     const name = inputs.volumeName;
-    return cluster.withPlacementLock(doing, async () => {
-        const placed = await place();
+    return cluster.withPlacementLock(doing, place, (placed) => placed.bricks.map(spaceClaim), async (placed) => {
         try {
             await allocateBricks(cluster, placed.bricks, made, inputs.owner);
         } catch (error) {
             throw await rollBack(cluster, peer, name, made, error, doing);
         }
-        return placed;
     });
 }
+
+/** What placement counted a brick to take of its VG's free space (a metadata spare included). */
+const spaceClaim = (brick: VolumeBrick): SpaceClaim => ({ node: brick.node, vgName: brick.vgName, bytes: deviceBytesForBrick(brick, 0) });
 
 /** All bricks at once: hosts work in parallel, each host's executor runs its commands in turn. */
 async function allocateBricks(cluster: ClusterAccess, bricks: readonly VolumeBrick[], made: Made, owner: string | undefined): Promise<void> {
@@ -53,8 +55,10 @@ export async function flush(cluster: ClusterAccess, volumeName: string, bricks: 
         nodes.map(async (node) => {
             const host = cluster.host(node);
             const mounts = bricks.filter((brick) => brick.node === node).map(brickMount);
-            await runStep(host, "sync bricks", ["sync", "-f", ...mounts]);
-            await runStep(host, "sync fstab", [...FSTAB_SYNC_ARGS]);
+            await runSteps(host, [
+                { name: "sync bricks", argv: ["sync", "-f", ...mounts] },
+                { name: "sync fstab", argv: FSTAB_SYNC_ARGS },
+            ]);
         }),
     );
     const seconds = ((performance.now() - started) / 1000).toFixed(2);

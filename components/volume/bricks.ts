@@ -1,10 +1,11 @@
 // Brick lifecycle on the storage hosts: create step by step while remembering what exists, undo
 // exactly that after a failure, and destroy idempotently (anything already gone is fine).
-// One argv command per step: the executor queues them per host, and a failure names its step.
+// Each step is one argv command; steps that follow one another run as one remote sequence, and a
+// failure names its step.
 
 import * as pulumi from "@pulumi/pulumi";
 import { lvsArgs, parseLvs, type HostExecutor } from "../remote";
-import { parseSignatures, runStep, signatureProbeArgs, StepError } from "../access";
+import { parseSignatures, runStep, runSteps, type SequenceStep, signatureProbeArgs, StepError } from "../access";
 import {
     brickDevice,
     brickGroupArgs,
@@ -46,28 +47,28 @@ export async function allocateBrick(host: HostExecutor, progress: BrickProgress,
     progress.lvCreated = true;
 }
 
-/** Makes an allocated brick usable: XFS, fstab line, mount, brick directory (group-owned with a gid). */
+/**
+ * Makes an allocated brick usable in one round trip: XFS, mount point, fstab line, mount, brick
+ * directory (group-owned with a gid); progress records each step that finished.
+ */
 export async function finishBrick(host: HostExecutor, progress: BrickProgress, gid: number | undefined): Promise<void> {
     const { brick } = progress;
-    const step = (name: string, argv: string[]) => runStep(host, name, argv, { brickId: brick.id });
-    await step("mkfs.xfs", mkfsArgs(brick));
-    await step("mkdir mount point", ["mkdir", "-p", brickMount(brick)]);
-    progress.mountDirCreated = true;
-    await step("add fstab line", fstabAddArgs(brick));
-    progress.fstabAdded = true;
-    await step("mount", mountArgs(brick));
-    progress.mounted = true;
-    await step("mkdir brick", ["mkdir", "-p", brickPath(brick)]);
-    if (gid !== undefined) {
-        await setBrickGroup(host, brick, gid);
-    }
+    const steps: SequenceStep[] = [
+        { name: "mkfs.xfs", argv: mkfsArgs(brick) },
+        { name: "mkdir mount point", argv: ["mkdir", "-p", brickMount(brick)], done: () => (progress.mountDirCreated = true) },
+        { name: "add fstab line", argv: fstabAddArgs(brick), done: () => (progress.fstabAdded = true) },
+        { name: "mount", argv: mountArgs(brick), done: () => (progress.mounted = true) },
+        { name: "mkdir brick", argv: ["mkdir", "-p", brickPath(brick)] },
+        ...(gid === undefined ? [] : brickGroupSteps(brick, gid)),
+    ];
+    await runSteps(host, steps, { brickId: brick.id });
 }
 
 export async function setBrickGroup(host: HostExecutor, brick: BrickSpec, gid: number): Promise<void> {
-    for (const argv of brickGroupArgs(brick, gid)) {
-        await runStep(host, `${argv[0]} brick`, argv, { brickId: brick.id });
-    }
+    await runSteps(host, brickGroupSteps(brick, gid), { brickId: brick.id });
 }
+
+const brickGroupSteps = (brick: BrickSpec, gid: number): SequenceStep[] => brickGroupArgs(brick, gid).map((argv) => ({ name: `${argv[0]} brick`, argv }));
 
 /**
  * Undoes a partial or complete creation: only the steps that succeeded, in reverse. A failed

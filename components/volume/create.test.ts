@@ -5,7 +5,8 @@ import { commandLine, volumeInfoArgs } from "../remote";
 import { readFixture } from "../remote/testing/fixtures";
 import { volumeCreateArgs, volumeSetArgs } from "./commands";
 import { createVolume } from "./create";
-import { brickSteps, FAILED_XML, FULL_BRICK, FULL_UNDO, inputs, scriptedCluster, volumeSteps } from "./testing/scripted-cluster";
+import { ClusterAccess } from "../access";
+import { brickSteps, FAILED_XML, FULL_BRICK, FULL_UNDO, inputs, scriptedCluster, topology, volumeSteps } from "./testing/scripted-cluster";
 
 describe("create on scripted hosts: each step fails in turn", () => {
     it("runs heketi's steps on every node, then create, set, start, and a flush", async () => {
@@ -74,5 +75,48 @@ describe("create on scripted hosts: each step fails in turn", () => {
         for (const host of hosts.values()) {
             assert.deepEqual(brickSteps(host), []);
         }
+    });
+});
+
+describe("creates at once in one process (one up)", () => {
+    /** The scripted cluster again as another operation's handle, with "db" missing too; lvcreate waits until `open` is called. */
+    function twoOperations() {
+        const { cluster, hosts } = scriptedCluster();
+        let open = () => {};
+        const lvcreateHeld = new Promise<void>((resolve) => (open = resolve));
+        for (const host of hosts.values()) {
+            host.on(commandLine(volumeInfoArgs("db")), { stdout: readFixture("volume-info-missing.xml") }).on(/^lvcreate /, async () => {
+                await lvcreateHeld;
+                return {};
+            });
+        }
+        const other = new ClusterAccess(topology, [], (node) => hosts.get(node.name)!);
+        return { cluster, other, hosts, open };
+    }
+
+    it("allocates at once, under host locks taken once and released after the last", async () => {
+        const { cluster, other, hosts, open } = twoOperations();
+        const web = createVolume(cluster, { ...inputs, size: "4Gi" });
+        const db = createVolume(other, { ...inputs, volumeName: "db", size: "4Gi" });
+        while (hosts.get("n1")!.ran(/^lvcreate /).length < 2) {
+            await new Promise((resolve) => setImmediate(resolve));
+        }
+        open();
+        await Promise.all([web, db]);
+        for (const host of hosts.values()) {
+            assert.equal(host.ran(/^hold: /).length, 1, `${host.label}: one lock for both`);
+            const lastLvcreate = host.commands.map((line, index) => (line.startsWith("lvcreate ") ? index : -1)).reduce((last, index) => Math.max(last, index));
+            assert.ok(host.commands.findIndex((line) => line.startsWith("release: ")) > lastLvcreate, `${host.label}: released after both lvcreates`);
+        }
+    });
+
+    it("places each on the space the others left: what one claimed and is still taking counts as used", async () => {
+        const { cluster, other, hosts, open } = twoOperations();
+        // Each node has one VG with 10 GiB free (the hosts' report does not change): room for one of the two.
+        const web = createVolume(cluster, { ...inputs, size: "6Gi" });
+        await assert.rejects(createVolume(other, { ...inputs, volumeName: "db", size: "6Gi" }), /volume 'db'.*(6 ?GiB|6Gi)/);
+        open();
+        await web;
+        assert.equal(hosts.get("n1")!.ran(/^lvcreate /).length, 1, "db took no space");
     });
 });

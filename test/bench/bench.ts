@@ -1,20 +1,23 @@
-// npm run bench [-- volumes|preview|curve]: on the lab, seconds for `pulumi up` of one replica 3
+// npm run bench [-- volumes|preview|curve|profile]: on the lab, seconds for `pulumi up` of one replica 3
 // volume and of ten at once against the raw floor measured in the same run (the same commands,
 // one remote command per brick, VGs in parallel: raw-floor.ts); `pulumi preview` of a project
 // (test/stacks/volumes) as a pull request runs it; and the cost curve: up, refresh, preview with
 // no change and the volumes' deletion for 1, 10, 25 and 50 volumes (as many as the lab's disks
 // hold), in seconds per volume, drawn to test/bench/curve.svg. Writes test/bench/results.json
-// (a part run alone keeps the other parts' figures).
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+// (a part run alone keeps the other parts' figures). The profile part sums the host commands of
+// an up, a refresh and a deletion of ten volumes per command class: where the time goes.
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { closeAll, ClusterTopology, GlusterCluster, GlusterVolume } from "../../components";
+import { PROFILE_FILE_VARIABLE } from "../../components/access";
 import { parseVgs, vgsArgs } from "../../components/remote";
 import { MiB, parseSize } from "../../components/sizes";
 import { EngineStack } from "../engine/automation";
 import { repoRoot } from "../engine/engine";
 import { labClusterArgs, labExecutor, labNodesConfig, loadLab, type Lab } from "../lab/lab";
 import { curveChart } from "./chart";
+import { commandCosts, type CommandCost } from "./profile";
 import { rawFloor } from "./raw-floor";
 
 const SIZE = "1Gi";
@@ -163,16 +166,61 @@ async function volumesThatFit(lab: Lab, sizeBytes: number): Promise<number> {
     return Math.min(...free);
 }
 
-/** What a part measured: plain seconds, or the curve. */
+const PROFILE_VOLUMES = 10;
+
+/** Host commands of `up` (ten volumes), `refresh` and the volumes' deletion, summed per command class. */
+async function profileBench(lab: Lab): Promise<Record<string, CommandCost[]>> {
+    let volumeCount = 0;
+    const engine = await EngineStack.create({
+        projectName: "pulumi-gluster-bench-profile",
+        program: async () => {
+            const cluster = new GlusterCluster("profile", labClusterArgs(lab));
+            for (let i = 1; i <= volumeCount; i++) {
+                new GlusterVolume(`profile${i}`, { cluster, size: SIZE, durability: DURABILITY });
+            }
+            return {};
+        },
+    });
+    // The providers inherit the engine's environment: each host command's line lands in the file.
+    const file = path.join(os.tmpdir(), `pulumi-gluster-profile-${process.pid}.log`);
+    process.env[PROFILE_FILE_VARIABLE] = file;
+    const costs = async (operation: () => Promise<unknown>) => {
+        writeFileSync(file, "");
+        await operation();
+        return commandCosts(readFileSync(file, "utf8").split("\n"));
+    };
+    try {
+        await engine.up();
+        volumeCount = PROFILE_VOLUMES;
+        const up = await costs(() => engine.up());
+        const refresh = await costs(() => engine.refresh());
+        volumeCount = 0;
+        const remove = await costs(() => engine.up());
+        for (const [name, table] of Object.entries({ up, refresh, delete: remove })) {
+            console.log(`${name} of ${PROFILE_VOLUMES} volumes:`);
+            console.table(table);
+        }
+        return { up, refresh, delete: remove };
+    } finally {
+        delete process.env[PROFILE_FILE_VARIABLE];
+        rmSync(file, { force: true });
+        await engine.destroy().catch((error: Error) => console.error(`destroy failed: ${error.message}`));
+        await engine.dispose();
+    }
+}
+
+/** What a part measured: plain seconds, or the curve, or a profile. */
 interface Figures {
     seconds?: Record<string, number>;
     curve?: CurvePoint[];
+    profile?: Record<string, CommandCost[]>;
 }
 
 const PARTS: Record<string, (lab: Lab) => Promise<Figures>> = {
     volumes: async (lab) => ({ seconds: await volumesBench(lab) }),
     preview: async (lab) => ({ seconds: await previewBench(lab) }),
     curve: async (lab) => ({ curve: await curveBench(lab) }),
+    profile: async (lab) => ({ profile: await profileBench(lab) }),
 };
 
 async function main(only: string | undefined): Promise<void> {
@@ -184,12 +232,14 @@ async function main(only: string | undefined): Promise<void> {
     const previous = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Figures) : {};
     const seconds: Record<string, number> = { ...previous.seconds };
     let curve = previous.curve;
+    let profile = previous.profile;
     try {
         for (const [name, part] of Object.entries(PARTS)) {
             if (only === undefined || only === name) {
                 const figures = await part(lab);
                 Object.assign(seconds, figures.seconds);
                 curve = figures.curve ?? curve;
+                profile = figures.profile ?? profile;
             }
         }
     } finally {
@@ -203,6 +253,7 @@ async function main(only: string | undefined): Promise<void> {
         heketi: { source: "issue 14, same lab, heketi v10.4.1", seconds: HEKETI_SECONDS },
         seconds,
         curve,
+        profile,
     };
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
     console.log(JSON.stringify(seconds, null, 2));

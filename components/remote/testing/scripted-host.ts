@@ -4,10 +4,10 @@
 
 import { commandLine } from "../quote";
 import { RemoteCommandError } from "../errors";
-import type { CommandResult, HeldCommand, HostExecutor, RunOptions } from "../executor";
+import type { CommandResult, HeldCommand, HostExecutor, RunOptions, SequenceResult } from "../executor";
 
-/** What a scripted command answers: a (partial) result, or an error to throw (a lost connection, say). */
-export type ScriptedAnswer = Partial<CommandResult> | Error | ((line: string) => Partial<CommandResult> | Error);
+/** What a scripted command answers: a (partial) result, or an error to throw (a lost connection, say); a function may answer later (a command held until the test lets it end). */
+export type ScriptedAnswer = Partial<CommandResult> | Error | ((line: string) => Partial<CommandResult> | Error | Promise<Partial<CommandResult> | Error>);
 
 interface Rule {
     match: RegExp;
@@ -47,18 +47,33 @@ export class ScriptedHost implements HostExecutor {
     async run(argv: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
         const result = await this.tryRun(argv);
         if (!(options.okExitCodes ?? [0]).includes(result.exitCode)) {
-            const line = commandLine(argv);
-            const detail = result.stderr.trim().split("\n")[0] ?? "";
-            throw new RemoteCommandError(`${this.label}: ${line} exited ${result.exitCode}${detail ? `: ${detail}` : ""}`, this.label, line, result.exitCode, result.stdout, result.stderr);
+            throw this.commandError(argv, result);
         }
         return result;
+    }
+
+    /** Each command is recorded and answered on its own, as the real sequence runs them. */
+    async runSequence(commands: ReadonlyArray<readonly string[]>): Promise<SequenceResult> {
+        for (const [index, argv] of commands.entries()) {
+            const result = await this.tryRun(argv);
+            if (result.exitCode !== 0) {
+                return { completed: index, error: this.commandError(argv, result) };
+            }
+        }
+        return { completed: commands.length };
+    }
+
+    private commandError(argv: readonly string[], result: CommandResult): RemoteCommandError {
+        const line = commandLine(argv);
+        const detail = result.stderr.trim().split("\n")[0] ?? "";
+        return new RemoteCommandError(`${this.label}: ${line} exited ${result.exitCode}${detail ? `: ${detail}` : ""}`, this.label, line, result.exitCode, result.stdout, result.stderr);
     }
 
     /** Held commands answer like others: an Error answer fails the hold (a lock not granted, say). */
     async hold(argv: readonly string[]): Promise<HeldCommand> {
         const line = commandLine(argv);
         this.commands.push(`hold: ${line}`);
-        this.answer(line);
+        await this.answer(line);
         return {
             release: async () => {
                 this.commands.push(`release: ${line}`);
@@ -66,12 +81,12 @@ export class ScriptedHost implements HostExecutor {
         };
     }
 
-    private answer(line: string): CommandResult {
+    private async answer(line: string): Promise<CommandResult> {
         const rule = this.rules.find((candidate) => candidate.match.test(line) && (candidate.left === undefined || candidate.left > 0));
         if (rule?.left !== undefined) {
             rule.left -= 1;
         }
-        const answer = typeof rule?.answer === "function" ? rule.answer(line) : (rule?.answer ?? {});
+        const answer = typeof rule?.answer === "function" ? await rule.answer(line) : (rule?.answer ?? {});
         if (answer instanceof Error) {
             throw answer;
         }
