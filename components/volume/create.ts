@@ -17,12 +17,11 @@ import { type Made, rollBack } from "./rollback";
 export async function createVolume(cluster: ClusterAccess, inputs: VolumeInputs): Promise<pulumi.dynamic.CreateResult<VolumeOutputs>> {
     const name = inputs.volumeName;
     const peer = await cluster.anyPeer();
-    const existing = await findVolume(peer, name);
+    // Both reads at once; ownPools: what a create of this same resource left when the engine was stopped before it reported.
+    const [existing, ownPools] = await Promise.all([findVolume(peer, name), inputs.owner === undefined ? [] : findOwnPools(cluster, ownerTag(inputs.owner))]);
     if (existing && inputs.adopt === true) {
         return adoptVolume(cluster, peer, inputs, existing);
     }
-    // What a create of this same resource left when the engine was stopped before it reported.
-    const ownPools = inputs.owner === undefined ? [] : await findOwnPools(cluster, ownerTag(inputs.owner));
     if (existing && isOwnVolume(existing, inputs.topology, ownPools)) {
         void pulumi.log.info(`volume '${name}': found as an earlier create of this resource left it (that run was stopped before it reported); finishing it`);
         const finished = await adoptVolume(cluster, peer, inputs, existing);
