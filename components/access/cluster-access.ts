@@ -170,7 +170,8 @@ export class ClusterAccess {
         const host = this.host(node.name);
         let groups;
         try {
-            groups = parseVgs((await host.run(vgsArgs())).stdout);
+            // Without LVM's locks: free space must not wait behind this process's own lvcreates, which the claims cover.
+            groups = parseVgs((await host.run(vgsArgs([], { withoutLocks: true }))).stdout);
         } catch (error) {
             if (error instanceof SshConnectionError) {
                 void pulumi.log.warn(`${host.label}: unreachable, no bricks are placed there: ${describeCause(error, host.label)}`);

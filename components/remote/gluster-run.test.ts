@@ -59,27 +59,4 @@ describe("runGluster", () => {
         assert.equal(await runGluster(host, START), OK_XML);
         assert.equal(host.commands.length, 2);
     });
-
-    it("sends a host one transaction at a time from this process, while lock-free reads go at once", async () => {
-        const events: string[] = [];
-        let finishFirst = () => {};
-        const firstHeld = new Promise<void>((resolve) => (finishFirst = resolve));
-        const host = new ScriptedHost("n9 (serial)")
-            .on("gluster --mode=script --xml -- volume info", { stdout: readFixture("volume-info-single.xml") })
-            .on("gluster --mode=script --xml -- volume start", async (line) => {
-                events.push(`begin ${line.split(" ").at(-1)}`);
-                if (line.endsWith(" web")) {
-                    await firstHeld;
-                }
-                events.push(`end ${line.split(" ").at(-1)}`);
-                return { stdout: OK_XML };
-            });
-        const web = runGluster(host, START);
-        const db = runGluster(host, [...START.slice(0, -1), "db"]);
-        await runGluster(host, volumeInfoArgs(), { parse: parseVolumeInfo });
-        assert.deepEqual(events, ["begin web"], "db waits; the read did not");
-        finishFirst();
-        await Promise.all([web, db]);
-        assert.deepEqual(events, ["begin web", "end web", "begin db", "end db"]);
-    });
 });

@@ -1,8 +1,6 @@
 // One gluster `--xml` call on one host, the way every caller runs it: the XML is what counts
 // whatever the exit code (gluster reports its failures there), a failure is a GlusterError, and
-// glusterd's cluster lock ("Another transaction is in progress") is retried with backoff. This
-// process sends a host one transaction at a time (glusterd runs them one at a time anyway): its
-// own calls then queue instead of failing on each other's lock and backing off.
+// glusterd's cluster lock ("Another transaction is in progress") is retried with backoff.
 
 import type { HostExecutor } from "./executor";
 import { GlusterError, GlusterNoAnswerError, glusterWords, parseCliOutput } from "./gluster";
@@ -32,7 +30,7 @@ export function runGluster<T>(host: HostExecutor, argv: readonly string[], optio
 export async function runGluster<T>(host: HostExecutor, argv: readonly string[], options: RunGlusterOptions & { readonly parse?: (xml: string) => T } = {}): Promise<T | string> {
     try {
         const xml = await withGlusterRetry(async () => {
-            const result = await oneTransactionAtATime(host, argv, () => host.tryRun(argv));
+            const result = await host.tryRun(argv);
             if (!result.stdout.includes("<cliOutput>")) {
                 const detail = (result.stderr.trim() || result.stdout.trim() || `exit code ${result.exitCode}`).split("\n")[0];
                 throw new GlusterNoAnswerError(`gluster printed no XML: ${detail}`, -1, 0, detail);
@@ -50,19 +48,4 @@ export async function runGluster<T>(host: HostExecutor, argv: readonly string[],
         }
         throw error;
     }
-}
-
-/** gluster words that read a peer's own view without taking glusterd's cluster lock. */
-const LOCK_FREE = new Set(["volume info", "volume list", "pool list", "peer status"]);
-
-const transactions = new Map<string, Promise<unknown>>();
-
-/** Runs `call` after this process's earlier transactions on the same host; lock-free reads run at once. */
-function oneTransactionAtATime<T>(host: HostExecutor, argv: readonly string[], call: () => Promise<T>): Promise<T> {
-    if (LOCK_FREE.has(glusterWords(argv).slice(0, 2).join(" "))) {
-        return call();
-    }
-    const turn = (transactions.get(host.label) ?? Promise.resolve()).then(call, call);
-    transactions.set(host.label, turn.catch(() => undefined));
-    return turn;
 }

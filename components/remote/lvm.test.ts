@@ -12,6 +12,11 @@ describe("LVM report builders", () => {
         );
         assert.equal(commandLine(pvsArgs(["/dev/vdb"])), "pvs --reportformat json --units b --nosuffix -o pv_name,vg_name,pv_size,pv_free,dev_size /dev/vdb");
     });
+
+    it("reads without LVM's locks when asked (--readonly)", () => {
+        assert.equal(commandLine(vgsArgs([], { withoutLocks: true })), "vgs --readonly --reportformat json --units b --nosuffix -o vg_name,vg_size,vg_free,pv_count,lv_count");
+        assert.equal(commandLine(lvsArgs(["@tag"], { withoutLocks: true })).split(" ").slice(0, 2).join(" "), "lvs --readonly");
+    });
 });
 
 describe("parseVgs", () => {

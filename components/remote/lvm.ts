@@ -8,14 +8,24 @@ const LV_FIELDS = ["lv_name", "vg_name", "lv_size", "pool_lv", "data_percent", "
 const PV_FIELDS = ["pv_name", "vg_name", "pv_size", "pv_free", "dev_size"] as const;
 
 /** argv for `vgs`, limited to the named volume groups when any are given. */
-export function vgsArgs(vgNames: readonly string[] = []): string[] {
-    return ["vgs", ...REPORT_OPTIONS, "-o", VG_FIELDS.join(","), ...vgNames];
+export function vgsArgs(vgNames: readonly string[] = [], options: ReportOptions = {}): string[] {
+    return ["vgs", ...reportOptions(options), "-o", VG_FIELDS.join(","), ...vgNames];
 }
 
 /** argv for `lvs`; selectors are VG names or VG/LV paths. */
-export function lvsArgs(selectors: readonly string[] = []): string[] {
-    return ["lvs", ...REPORT_OPTIONS, "-o", LV_FIELDS.join(","), ...selectors];
+export function lvsArgs(selectors: readonly string[] = [], options: ReportOptions = {}): string[] {
+    return ["lvs", ...reportOptions(options), "-o", LV_FIELDS.join(","), ...selectors];
 }
+
+export interface ReportOptions {
+    /**
+     * Read the last committed metadata without waiting for LVM's locks (`--readonly`): a report
+     * that must not queue behind other commands' lvcreates, and whose caller accounts for them.
+     */
+    readonly withoutLocks?: boolean;
+}
+
+const reportOptions = (options: ReportOptions) => [...(options.withoutLocks ? ["--readonly"] : []), ...REPORT_OPTIONS];
 
 /** argv for `pvs`, limited to the named devices when any are given. */
 export function pvsArgs(devices: readonly string[] = []): string[] {

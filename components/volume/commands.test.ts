@@ -88,8 +88,8 @@ describe("volume commands", () => {
             "mount -o ro,norecovery,nouuid /dev/mapper/vg_00112233aabbccdd-brick_0123456789abcdef0123456789abcdef /run/pulumi-gluster-inspect.Ab12Cd",
         );
         assert.deepEqual(brickGroupArgs(brick, 2001), [["chown", ":2001", brickPath(brick)], ["chmod", "2775", brickPath(brick)]]);
-        assert.deepEqual(lvremoveArgs(brick), ["lvremove", "-f", "vg_00112233aabbccdd/brick_0123456789abcdef0123456789abcdef"]);
-        assert.deepEqual(thinPoolRemoveArgs(brick), ["lvremove", "-f", "vg_00112233aabbccdd/tp_0123456789abcdef0123456789abcdef"]);
+        assert.deepEqual(lvremoveArgs(brick), ["lvremove", "-f", "--autobackup=n", "vg_00112233aabbccdd/brick_0123456789abcdef0123456789abcdef"]);
+        assert.deepEqual(thinPoolRemoveArgs(brick), ["lvremove", "-f", "--autobackup=n", "vg_00112233aabbccdd/tp_0123456789abcdef0123456789abcdef"]);
     });
 
     it("passes fstab values as positional arguments, never inside the script", () => {

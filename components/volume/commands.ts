@@ -128,12 +128,13 @@ export function brickGroupArgs(brick: BrickLocation, gid: number): string[][] {
     ];
 }
 
+// No metadata backup per removal, as for lvcreate (heketi's way): each backup is a synced file write.
 export function lvremoveArgs(brick: BrickLocation): string[] {
-    return ["lvremove", "-f", `${brick.vgName}/${brickLvName(brick)}`];
+    return ["lvremove", "-f", "--autobackup=n", `${brick.vgName}/${brickLvName(brick)}`];
 }
 
 export function thinPoolRemoveArgs(brick: BrickLocation): string[] {
-    return ["lvremove", "-f", `${brick.vgName}/${thinPoolName(brick)}`];
+    return ["lvremove", "-f", "--autobackup=n", `${brick.vgName}/${thinPoolName(brick)}`];
 }
 
 /** "replica 3 arbiter 1", "disperse-data 2 redundancy 1", or nothing for a plain distribute volume. */

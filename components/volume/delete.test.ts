@@ -43,7 +43,7 @@ describe("delete on scripted hosts", () => {
         }
         hosts.get("n3")!
             .on(/^umount /, { exitCode: 32, stderr: "umount: /var/lib/heketi/mounts/x: not mounted." })
-            .on(/^lvremove -f \S+\/brick_/, { exitCode: 5, stderr: "Failed to find logical volume" });
+            .on(/^lvremove -f --autobackup=n \S+\/brick_/, { exitCode: 5, stderr: "Failed to find logical volume" });
         await deleteVolume(cluster, volume);
         assert.deepEqual(volumeSteps(...hosts.values()), ["stop web"], "no delete of a volume that is gone");
         assert.deepEqual(brickSteps(hosts.get("n3")!), FULL_UNDO);

@@ -36,7 +36,8 @@ export async function findOwnPools(cluster: ClusterAccess, tag: string): Promise
         cluster.topology.nodes.map(async (node) => {
             const host = cluster.host(node.name);
             try {
-                return ownPools(node.name, parseLvs((await host.run(lvsArgs([`@${tag}`]))).stdout), tag);
+                // What earlier runs left is committed: the read need not wait behind other creates' lvcreates.
+                return ownPools(node.name, parseLvs((await host.run(lvsArgs([`@${tag}`], { withoutLocks: true }))).stdout), tag);
             } catch (error) {
                 if (error instanceof SshConnectionError) {
                     void pulumi.log.warn(`${host.label}: unreachable, so bricks an interrupted create may have left there are not looked for: ${describeCause(error, host.label)}`);
