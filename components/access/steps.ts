@@ -43,13 +43,18 @@ export interface SequenceStep {
 /**
  * Runs steps in order in one round trip (HostExecutor.runSequence); each finished step's `done`
  * runs, so an undo knows exactly what exists; the first failure is a StepError naming its step.
+ * Each `done` must record something an undo can attempt safely when it is not there.
  */
 export async function runSteps(host: HostExecutor, steps: readonly SequenceStep[], options: StepOptions = {}): Promise<void> {
     let outcome;
     try {
         outcome = await host.runSequence(steps.map((step) => step.argv), options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
     } catch (error) {
-        // Timed out or lost: which steps finished is unknown, so none is recorded.
+        // Timed out or lost: any step may have finished, so each is recorded as made and the undo,
+        // which takes what is not there in its stride, tries them all.
+        for (const step of steps) {
+            step.done?.();
+        }
         throw new StepError(host.label, steps.map((step) => step.name).join(", "), options.brickId, error);
     }
     for (const step of steps.slice(0, outcome.completed)) {

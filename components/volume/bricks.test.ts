@@ -66,6 +66,17 @@ describe("brick lifecycle (scripted host)", () => {
         });
     }
 
+    it("undoes every finishing step when the connection is lost mid-sequence (which finished is unknown)", async () => {
+        const host = new ScriptedHost("n1").on(FINISH_STEPS[3], new SshConnectionError("n1: connection lost while running mount; its outcome is unknown", "n1")).on(line(POOL_REPORT), { stdout: emptyPool });
+        const progress = newProgress(brick);
+        await allocateBrick(host, progress, undefined);
+        await assert.rejects(finishBrick(host, progress, undefined), /n1: mkfs\.xfs, mkdir mount point, add fstab line, mount, mkdir brick .*failed: .*connection lost/);
+        assert.deepEqual(progress, { brick, lvCreated: true, mountDirCreated: true, fstabAdded: true, mounted: true });
+        const before = host.commands.length;
+        await undoBrick(host, progress);
+        assert.deepEqual(host.commands.slice(before), undoAfter[4]);
+    });
+
     it("keeps a thin pool that still holds a snapshot when undoing", async () => {
         const host = new ScriptedHost("n1").on(line(POOL_REPORT), { stdout: poolReport(1) });
         await undoBrick(host, { ...newProgress(brick), lvCreated: true });
