@@ -1,6 +1,7 @@
 // One verified SSH connection per host (user, address, port, host key, credential and tunnel),
-// shared by every executor of that host, with its command queue (a few commands at once); reconnects only when the
-// connection was known dead before a command was sent, so a command never runs twice.
+// shared by every executor of that host, with its command queue (a few commands at once as
+// channels); reconnects only when the connection was known dead before a command was sent, so a
+// command never runs twice.
 
 import { createHash } from "node:crypto";
 import { constants as osConstants } from "node:os";

@@ -164,7 +164,7 @@ export class SshExecutor implements HostExecutor {
             const started = performance.now();
             const timeoutMs = options.timeoutMs ?? this.target.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
             const outcome = await this.execute(connection, line, options.stdin, timeoutMs);
-            // For profiles (`pulumi up --debug`): what ran, how it ended, how long it ran and waited for the host's queue.
+            // For profiles (debug log, PULUMI_GLUSTER_PROFILE): what ran, how it ended, how long it ran and waited for a lane.
             const ended = outcome.timedOut ? "timed out" : outcome.exitCode === null ? "lost" : `exit ${outcome.exitCode}`;
             this.target.onLog?.(redactor.apply(`${this.label}: ${logClass}: ${ended} in ${Math.round(performance.now() - started)} ms (queued ${Math.round(started - queued)} ms)`));
             if (outcome.timedOut) {
