@@ -28,6 +28,20 @@ const seconds = (ms: number) => Math.round(ms / 100) / 10;
 /** heketi v10.4.1 on this lab (SSH executor, 16 operations in flight), as issue 14 measured it. */
 const HEKETI_SECONDS = { oneVolumeCreate: 14.5, tenVolumesCreate: 104.4, tenVolumesDelete: 121.7 };
 
+/** An inline stack of the lab's cluster `name` and `count()` replica 3 volumes `<name><i>` of `size`, read at each run. */
+function volumesStack(lab: Lab, name: string, size: string, count: () => number): Promise<EngineStack> {
+    return EngineStack.create({
+        projectName: `pulumi-gluster-bench-${name}`,
+        program: async () => {
+            const cluster = new GlusterCluster(name, labClusterArgs(lab));
+            for (let i = 1; i <= count(); i++) {
+                new GlusterVolume(`${name}${i}`, { cluster, size, durability: DURABILITY });
+            }
+            return { topology: cluster.topology };
+        },
+    });
+}
+
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
     const started = performance.now();
     const result = await work();
@@ -36,18 +50,9 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 
 /** Seconds of `pulumi up` and of the provider called directly, for one and ten volumes. */
 async function volumesBench(lab: Lab): Promise<Record<string, number>> {
-    // The program declares the cluster and `volumeCount` volumes; each up below changes the count.
+    // Each up below changes the count.
     let volumeCount = 0;
-    const engine = await EngineStack.create({
-        projectName: "pulumi-gluster-bench",
-        program: async () => {
-            const cluster = new GlusterCluster("bench", labClusterArgs(lab));
-            for (let i = 1; i <= volumeCount; i++) {
-                new GlusterVolume(`bench${i}`, { cluster, size: SIZE, durability: DURABILITY });
-            }
-            return { topology: cluster.topology };
-        },
-    });
+    const engine = await volumesStack(lab, "bench", SIZE, () => volumeCount);
     const upWith = async (count: number) => {
         volumeCount = count;
         return (await timed(() => engine.up()))[1];
@@ -118,16 +123,7 @@ interface CurvePoint {
 /** up, refresh, preview with no change and deletion of N volumes, for each N the disks hold. */
 async function curveBench(lab: Lab): Promise<CurvePoint[]> {
     let volumeCount = 0;
-    const engine = await EngineStack.create({
-        projectName: "pulumi-gluster-bench-curve",
-        program: async () => {
-            const cluster = new GlusterCluster("curve", labClusterArgs(lab));
-            for (let i = 1; i <= volumeCount; i++) {
-                new GlusterVolume(`curve${i}`, { cluster, size: CURVE_VOLUME_SIZE, durability: DURABILITY });
-            }
-            return {};
-        },
-    });
+    const engine = await volumesStack(lab, "curve", CURVE_VOLUME_SIZE, () => volumeCount);
     try {
         await engine.up();
         const capacity = await volumesThatFit(lab, parseSize(CURVE_VOLUME_SIZE));
@@ -171,16 +167,7 @@ const PROFILE_VOLUMES = 10;
 /** Host commands of `up` (ten volumes), `refresh` and the volumes' deletion, summed per command class. */
 async function profileBench(lab: Lab): Promise<Record<string, CommandCost[]>> {
     let volumeCount = 0;
-    const engine = await EngineStack.create({
-        projectName: "pulumi-gluster-bench-profile",
-        program: async () => {
-            const cluster = new GlusterCluster("profile", labClusterArgs(lab));
-            for (let i = 1; i <= volumeCount; i++) {
-                new GlusterVolume(`profile${i}`, { cluster, size: SIZE, durability: DURABILITY });
-            }
-            return {};
-        },
-    });
+    const engine = await volumesStack(lab, "profile", SIZE, () => volumeCount);
     // The providers inherit the engine's environment: each host command's line lands in the file.
     const file = path.join(os.tmpdir(), `pulumi-gluster-profile-${process.pid}.log`);
     process.env[PROFILE_FILE_VARIABLE] = file;
