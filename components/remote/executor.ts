@@ -151,7 +151,7 @@ export class SshExecutor implements HostExecutor {
 
     async runSequence(commands: ReadonlyArray<readonly string[]>, options: RunOptions = {}): Promise<SequenceResult> {
         const logClass = `sequence [${commands.map(commandClass).join(", ")}]`;
-        const { completed, failure } = parseSequence(await this.execLogged(sequenceArgs(commands), logClass, options));
+        const { completed, failure } = parseSequence(await this.execLogged(sequenceArgs(commands), logClass, options), commands.length);
         return failure === undefined ? { completed } : { completed, error: this.commandError(commands[completed], failure, this.redactor.with(options.redact)) };
     }
 

@@ -13,12 +13,12 @@ function runHere(argv: readonly string[]): CommandResult {
 
 describe("command sequences", () => {
     it("runs every command in order and counts them", () => {
-        const outcome = parseSequence(runHere(sequenceArgs([["printf", "%s", "one"], ["sh", "-c", 'test "$1" = "a b"', "sh", "a b"], ["true"]])));
+        const outcome = parseSequence(runHere(sequenceArgs([["printf", "%s", "one"], ["sh", "-c", 'test "$1" = "a b"', "sh", "a b"], ["true"]])), 3);
         assert.deepEqual(outcome, { completed: 3 });
     });
 
     it("stops at the first failure and gives that command's own output and exit code", () => {
-        const outcome = parseSequence(runHere(sequenceArgs([["printf", "no line end"], ["sh", "-c", "echo partial; echo 'no space left' >&2; exit 5"], ["touch", "/nonexistent/never-run"]])));
+        const outcome = parseSequence(runHere(sequenceArgs([["printf", "no line end"], ["sh", "-c", "echo partial; echo 'no space left' >&2; exit 5"], ["touch", "/nonexistent/never-run"]])), 3);
         assert.deepEqual(outcome, { completed: 1, failure: { stdout: "", stderr: "partial\nno space left\n", exitCode: 5 } });
     });
 
@@ -26,14 +26,22 @@ describe("command sequences", () => {
         rmSync("/tmp/sequence-pwned", { force: true });
         const hostile = ["$(touch /tmp/sequence-pwned)", "'; exit 9; '", "*", "-n", "a\nb", "x".repeat(3), "", "`id`", "${HOME}", "\\"];
         const printed = runHere(sequenceArgs([["printf", "[%s]", ...hostile], ["true"]]));
-        assert.equal(parseSequence(printed).completed, 2);
+        assert.equal(parseSequence(printed, 2).completed, 2);
         assert.equal(printed.stderr, `@@pulumi-gluster-step 1\n${hostile.map((word) => `[${word}]`).join("")}@@pulumi-gluster-step 2\n`);
         assert.ok(!existsSync("/tmp/sequence-pwned"));
     });
 
     it("does not give the commands the remote session's stdin", () => {
-        const outcome = parseSequence(runHere(sequenceArgs([["sh", "-c", "! read -r line"]])));
+        const outcome = parseSequence(runHere(sequenceArgs([["sh", "-c", "! read -r line"]])), 1);
         assert.deepEqual(outcome, { completed: 1 });
+    });
+
+    it("names no failing command when every command finished and the shell still ended badly", () => {
+        assert.deepEqual(parseSequence({ stdout: "1\n2\n", stderr: "@@pulumi-gluster-step 1\n@@pulumi-gluster-step 2\n", exitCode: 137, signal: "SIGKILL" }, 2), { completed: 2 });
+        assert.deepEqual(parseSequence({ stdout: "1\n", stderr: "@@pulumi-gluster-step 1\n@@pulumi-gluster-step 2\nkilled\n", exitCode: 137 }, 2), {
+            completed: 1,
+            failure: { stdout: "", stderr: "killed\n", exitCode: 137 },
+        });
     });
 
     it("refuses an empty sequence or command", () => {

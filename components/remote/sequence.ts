@@ -41,14 +41,18 @@ export interface SequenceOutcome {
     failure?: CommandResult;
 }
 
-/** Reads a sequence's result: finished steps from stdout, the failing step's output from stderr. */
-export function parseSequence(result: CommandResult): SequenceOutcome {
+/**
+ * Reads the result of a sequence of `count` commands: finished steps from stdout, the failing
+ * step's output from stderr. A shell that ends badly after every command finished (a signal from
+ * elsewhere) failed no command, so there is no failure to name.
+ */
+export function parseSequence(result: CommandResult, count: number): SequenceOutcome {
     const completed = result.stdout
         .split("\n")
         .map((line) => Number.parseInt(line, 10))
         .filter((step) => Number.isInteger(step))
         .reduce((last, step) => Math.max(last, step), 0);
-    if (result.exitCode === 0) {
+    if (result.exitCode === 0 || completed >= count) {
         return { completed };
     }
     // The marker may follow output without a line end, so it is not anchored at a line start.
