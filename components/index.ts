@@ -11,6 +11,7 @@ export { GlusterBootstrap, GLUSTER_BOOTSTRAP_TYPE, type GlusterBootstrapArgs } f
 export { GlusterDevice, GLUSTER_DEVICE_TYPE, type GlusterDeviceArgs } from "./device/device";
 export { GlusterVolume, type ClusterWithTopology, type GlusterVolumeArgs } from "./volume/volume";
 export type { BrickUsage, VolumeBrick } from "./volume/inputs";
+export { VOLUME_PRESETS, type VolumePreset } from "./volume/presets";
 export type { Durability, ZoneChecking } from "./placement/types";
 export { GlusterSnapshot, GlusterVolumeClone, type GlusterSnapshotArgs, type GlusterVolumeCloneArgs } from "./snapshot/snapshot";
 export {

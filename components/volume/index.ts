@@ -1,3 +1,4 @@
 export * from "./commands";
 export * from "./inputs";
+export * from "./presets";
 export * from "./volume";

@@ -16,6 +16,7 @@ import {
     type PlacementLimits,
 } from "../placement";
 import { formatSize, parseSize } from "../sizes";
+import { validatePreset, type VolumePreset } from "./presets";
 
 /** Bumped whenever the shape of the outputs changes; diff turns an old version into an update. */
 // 2: the provider in state names a registry key (1 named a compiled file), rewritten by the update.
@@ -31,7 +32,10 @@ export interface VolumeInputs {
     size: string;
     durability: Durability;
     gid?: number;
+    /** With the preset's options in (check adds them). */
     options: Record<string, string>;
+    /** The workload preset whose options `options` includes. */
+    preset?: VolumePreset;
     snapshotFactor: number;
     /** Take over a volume of this name that already exists on the hosts instead of refusing it. */
     adopt?: boolean;
@@ -112,6 +116,9 @@ export function checkInputs(olds: Partial<VolumeInputs> | undefined, news: Recor
     }
     if (known(news.options)) {
         failures.push(...validateVolumeOptions(news.options));
+    }
+    if (known(news.preset)) {
+        failures.push(...validatePreset(news.preset));
     }
     failures.push(...validateOptionalBoolean(news.adopt, "adopt"), ...validateOptionalBoolean(news.allowDataLoss, "allowDataLoss"));
     if (news.owner !== undefined && known(news.owner) && typeof news.owner !== "string") {

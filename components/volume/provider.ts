@@ -10,12 +10,16 @@ import { deleteVolume } from "./delete";
 import { bricksToMove, formerNodes } from "./evacuation";
 import { changedInputs, checkInputs, dataLossRefusal, missingVolumeRefusal, needsRemount, needsStart, requiresReplacement, VOLUME_MISSING, VOLUME_STATE_VERSION, type VolumeInputs, type VolumeOutputs } from "./inputs";
 import { describeMove, planMoves } from "./move";
+import { optionsWithPreset } from "./presets";
 import { readVolume } from "./refresh";
 import { updateVolume } from "./update";
 
 export async function check(olds: Partial<VolumeInputs>, news: VolumeInputs): Promise<pulumi.dynamic.CheckResult<VolumeInputs>> {
     const previous = olds && olds.volumeName !== undefined ? olds : undefined;
-    return { inputs: news, failures: checkInputs(previous, news as unknown as Record<string, unknown>) };
+    const failures = checkInputs(previous, news as unknown as Record<string, unknown>);
+    // State, diff and update see the preset's options one by one, the volume's own on top.
+    const expand = failures.length === 0 && news.preset !== undefined && (news.preset as unknown) !== UNKNOWN && (news.options as unknown) !== UNKNOWN;
+    return { inputs: expand ? { ...news, options: optionsWithPreset(news.preset, news.options) } : news, failures };
 }
 
 export async function diff(_id: string, olds: VolumeOutputs, news: VolumeInputs): Promise<pulumi.dynamic.DiffResult> {

@@ -7,6 +7,7 @@ import { glusterNameFrom } from "../checks";
 import { dynamicProviderShim, PROVIDER_REGISTRY, withSecretOutputs } from "../dynamic";
 import type { Durability } from "../placement";
 import type { BrickUsage, VolumeBrick } from "./inputs";
+import type { VolumePreset } from "./presets";
 
 const volumeProvider = dynamicProviderShim(PROVIDER_REGISTRY, "volume");
 
@@ -26,8 +27,13 @@ export interface GlusterVolumeArgs {
     readonly name?: pulumi.Input<string>;
     /** Brick directories get this group and the setgid bit, for pods running with this fsGroup. */
     readonly gid?: pulumi.Input<number>;
-    /** gluster volume options, e.g. { "performance.cache-size": "32MB" }. */
+    /** gluster volume options, e.g. { "performance.cache-size": "32MB" }; they win over a preset's. */
     readonly options?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /**
+     * Options for a workload, set one by one (see VOLUME_PRESETS): "db-workload" is gluster's
+     * group for databases on a FUSE mount (no write-behind or client caches, strict O_DIRECT).
+     */
+    readonly preset?: pulumi.Input<VolumePreset>;
     /** Thin pool size as a multiple of the brick size, room for snapshots; 1..100, default 1. */
     readonly snapshotFactor?: pulumi.Input<number>;
     /**
@@ -70,6 +76,7 @@ export class GlusterVolume extends pulumi.dynamic.Resource {
             durability: args.durability,
             gid: args.gid,
             options: args.options ?? {},
+            preset: args.preset,
             snapshotFactor: args.snapshotFactor ?? 1,
             adopt: args.adopt,
             allowDataLoss: args.allowDataLoss,

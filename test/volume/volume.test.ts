@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterTopology } from "../../components/access";
 import { closeAll, glusterArgs, lvsArgs, parseLvs, parseVolumeInfo, parseVolumeStatus, type SshExecutor } from "../../components/remote";
-import { brickId, brickMount, fstabLine, GlusterVolume, type GlusterVolumeArgs, type VolumeBrick } from "../../components/volume";
+import { brickId, brickMount, fstabLine, GlusterVolume, type GlusterVolumeArgs, VOLUME_PRESETS, type VolumeBrick } from "../../components/volume";
 import { GlusterSnapshot, GlusterVolumeClone } from "../../components/snapshot";
 import { EngineOperationError, EngineStack } from "../engine/automation";
 import { type Lab, labNode, loadLab } from "../lab/lab";
@@ -165,6 +165,29 @@ describe("volume: GlusterVolume on the lab through the real engine", function ()
             const result = await engine.up();
             assert.deepEqual(result.events.changes(VOLUME_TYPE).map(({ op }) => op), ["update"]);
             assert.equal((await volumeInfo(cluster.hosts.get("n1")!, "web")).options["performance.cache-size"], "64MB");
+        });
+
+        it("takes the db-workload preset in place, option by option, and gives it back when dropped", async function () {
+            const before = (await volumeInfo(cluster.hosts.get("n1")!, "web")).options;
+            settings = { ...settings, preset: "db-workload" };
+            const preview = await engine.preview();
+            assert.deepEqual(preview.events.changes(VOLUME_TYPE).map(({ op, changedInputs }) => [op, [...(changedInputs ?? [])].sort()]), [["update", ["options", "preset"]]]);
+            await engine.up();
+            const options = (await volumeInfo(cluster.hosts.get("n1")!, "web")).options;
+            for (const [name, value] of Object.entries(VOLUME_PRESETS["db-workload"])) {
+                assert.equal(options[name], value, name);
+            }
+            assert.equal(options["performance.cache-size"], "64MB", "the volume's own option stays");
+
+            settings = { ...settings, preset: undefined };
+            await engine.up();
+            // Reset to gluster's defaults: gone from the volume's options, or as gluster set it at create.
+            const after = (await volumeInfo(cluster.hosts.get("n1")!, "web")).options;
+            for (const name of Object.keys(VOLUME_PRESETS["db-workload"])) {
+                assert.ok(after[name] === undefined || after[name] === before[name], `${name}: ${after[name]}`);
+            }
+            assert.equal(after["performance.write-behind"], undefined);
+            assert.equal(after["performance.cache-size"], "64MB");
         });
 
         it("sees a stopped volume and a changed option on refresh, and up puts them back", async function () {
