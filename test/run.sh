@@ -6,8 +6,10 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 npm run --silent build
-# What only the tests need: the Kubernetes provider and the test control plane (cached).
+# What only the tests need: the Kubernetes provider and the test cluster (cached), and for its
+# kubelet workers a container runtime, CNI plugins and what builds their images.
 bash test/toolchain/build.sh --kubernetes
+bash test/apt-install.sh containerd runc containernetworking-plugins iptables mmdebstrap gcc libc6-dev
 
 started_lab=0
 if ! [ -f .lab/lab.json ] || bash test/lab/lab.sh status | grep -q stopped; then
@@ -20,10 +22,11 @@ cleanup() {
 }
 trap cleanup EXIT
 bash test/lab/lab.sh up
-# The Kubernetes API server for the kubernetes tests, inside the lab's namespace.
+# The Kubernetes cluster for the kubernetes tests, inside the lab's namespace: a control plane and
+# two kubelet workers that run pods.
 if ! bash test/k8s/k8s.sh status >/dev/null 2>&1; then
   started_k8s=1
-  bash test/k8s/k8s.sh up
+  bash test/k8s/k8s.sh up --workers 2
 fi
 
 netns=$(node -p 'require("./.lab/lab.json").netns')

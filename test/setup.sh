@@ -13,16 +13,7 @@ log() { printf '[setup] %s\n' "$*"; }
 # API server needs openssl (its certificates) and curl (its readiness checks).
 packages=(user-mode-linux uml-utilities glusterfs-server glusterfs-client lvm2 thin-provisioning-tools
   xfsprogs openssh-server openssh-client udev kmod iproute2 ethtool e2fsprogs psmisc attr openssl curl)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  log "installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+bash test/apt-install.sh "${packages[@]}"
 
 # npm ci only when package-lock.json changed since the last install.
 stamp=node_modules/.package-lock.sha1

@@ -10,10 +10,15 @@
 //   mysqlPassword:  secret
 //   namespace:      default "wordpress"
 //   mode:           "glusterfs" (default; Kubernetes <= 1.25) or "hostMount"
+//   workers:        hostMount mode: [{ nodeName, host, hostKey, user?, port? }], the nodes that
+//                   mount the volumes over SSH and run the pods
+//   workerPrivateKey: hostMount mode: secret, the SSH key for the workers
 //   kubernetesVersion: the server's version, so that preview refuses a mode it cannot mount
 //   awaitRollout:   default true; false where no node runs pods
+//   images:         { mysql?, wordpress? }: default the public mysql:8.0 and wordpress:6-apache
+//   imagePullPolicy: e.g. Never, for images loaded on the nodes beforehand
 import * as pulumi from "@pulumi/pulumi";
-import type { PersistentVolumeMode, VolumeSource } from "pulumi-gluster";
+import type { GlusterWorkerArgs, PersistentVolumeMode, VolumeSource } from "pulumi-gluster";
 import { wordpressProgram } from "./program";
 
 const config = new pulumi.Config();
@@ -36,12 +41,31 @@ function volumes(): Record<"mysql" | "wordpress", pulumi.Input<VolumeSource>> {
     return { mysql: pick("mysql"), wordpress: pick("wordpress") };
 }
 
+interface WorkerConfig {
+    nodeName: string;
+    host: string;
+    hostKey: string;
+    user?: string;
+    port?: number;
+}
+
+function workers(): GlusterWorkerArgs[] | undefined {
+    const configured = config.getObject<WorkerConfig[]>("workers");
+    if (configured === undefined) {
+        return undefined;
+    }
+    const privateKey = config.requireSecret("workerPrivateKey");
+    return configured.map(({ nodeName, host, hostKey, user, port }) => ({ nodeName, manageHost: host, connection: { privateKey, hostKey, user, port } }));
+}
+
 const outputs = wordpressProgram({
     namespace: config.get("namespace") ?? "wordpress",
     volumes: volumes(),
     mysqlPassword: config.requireSecret("mysqlPassword"),
-    storage: { mode: config.get<PersistentVolumeMode>("mode") ?? "glusterfs", kubernetesVersion: config.get("kubernetesVersion") },
+    storage: { mode: config.get<PersistentVolumeMode>("mode") ?? "glusterfs", workers: workers(), kubernetesVersion: config.get("kubernetesVersion") },
     awaitRollout: config.getBoolean("awaitRollout") ?? true,
+    images: config.getObject<{ mysql?: string; wordpress?: string }>("images"),
+    imagePullPolicy: config.get("imagePullPolicy"),
 });
 
 export const namespace = outputs.namespace;

@@ -15,6 +15,10 @@ export interface WordpressArgs {
     storage?: Pick<GlusterPersistentVolumeArgs, "mode" | "workers" | "kubernetesVersion">;
     /** Wait for the Deployments to roll out and the Services to get endpoints (default true). */
     awaitRollout?: boolean;
+    /** The container images; default the public mysql:8.0 and wordpress:6-apache. */
+    images?: { mysql?: string; wordpress?: string };
+    /** The containers' imagePullPolicy, e.g. "Never" for images loaded on the nodes beforehand. */
+    imagePullPolicy?: string;
 }
 
 export interface WordpressOutputs {
@@ -24,8 +28,7 @@ export interface WordpressOutputs {
     wordpressClaim: pulumi.Output<string | undefined>;
 }
 
-const MYSQL_IMAGE = "mysql:8.0";
-const WORDPRESS_IMAGE = "wordpress:6-apache";
+export const DEFAULT_IMAGES = { mysql: "mysql:8.0", wordpress: "wordpress:6-apache" } as const;
 
 /** The app's objects, made with the default Kubernetes provider (the stack's kubernetes:* config). */
 export function wordpressProgram(args: WordpressArgs): WordpressOutputs {
@@ -53,7 +56,7 @@ export function wordpressProgram(args: WordpressArgs): WordpressOutputs {
     const secret = new k8s.core.v1.Secret("mysql", { metadata: { name: "mysql", namespace: ns }, stringData: { password: args.mysqlPassword } }, inNamespace);
     const password = { secretKeyRef: { name: secret.metadata.name, key: "password" } };
 
-    const app = (name: string, image: string, port: number, env: k8s.types.input.core.v1.EnvVar[], mountPath: string, claim: GlusterPersistentVolume) => {
+    const app = (name: string, image: string, port: number, env: k8s.types.input.core.v1.EnvVar[], mountPath: string, claim: GlusterPersistentVolume, after: pulumi.Resource[] = []) => {
         const labels = { app: name };
         const deployment = new k8s.apps.v1.Deployment(
             name,
@@ -67,13 +70,24 @@ export function wordpressProgram(args: WordpressArgs): WordpressOutputs {
                     template: {
                         metadata: { labels },
                         spec: {
-                            containers: [{ name, image, env, ports: [{ containerPort: port }], volumeMounts: [{ name: "data", mountPath }] }],
+                            containers: [
+                                {
+                                    name,
+                                    image,
+                                    imagePullPolicy: args.imagePullPolicy,
+                                    env,
+                                    ports: [{ containerPort: port }],
+                                    // Ready once it serves: the rollout (and the Service's endpoints) wait for that, not for the process to start.
+                                    readinessProbe: { tcpSocket: { port }, periodSeconds: 5 },
+                                    volumeMounts: [{ name: "data", mountPath }],
+                                },
+                            ],
                             volumes: [{ name: "data", persistentVolumeClaim: { claimName: claim.claimName.apply((claimName) => claimName!) } }],
                         },
                     },
                 },
             },
-            inNamespace,
+            { dependsOn: [namespace, ...after] },
         );
         return new k8s.core.v1.Service(
             name,
@@ -82,18 +96,21 @@ export function wordpressProgram(args: WordpressArgs): WordpressOutputs {
         );
     };
 
-    app("mysql", MYSQL_IMAGE, 3306, [{ name: "MYSQL_ROOT_PASSWORD", valueFrom: password }, { name: "MYSQL_DATABASE", value: "wordpress" }], "/var/lib/mysql", claims.mysql);
+    const images = { mysql: args.images?.mysql ?? DEFAULT_IMAGES.mysql, wordpress: args.images?.wordpress ?? DEFAULT_IMAGES.wordpress };
+    const mysql = app("mysql", images.mysql, 3306, [{ name: "MYSQL_ROOT_PASSWORD", valueFrom: password }, { name: "MYSQL_DATABASE", value: "wordpress" }], "/var/lib/mysql", claims.mysql);
     const wordpress = app(
         "wordpress",
-        WORDPRESS_IMAGE,
+        images.wordpress,
         80,
         [
-            { name: "WORDPRESS_DB_HOST", value: "mysql" },
+            // The Service's address as Kubernetes gives it to pods made after it: no cluster DNS needed.
+            { name: "WORDPRESS_DB_HOST", value: "$(MYSQL_SERVICE_HOST)" },
             { name: "WORDPRESS_DB_USER", value: "root" },
             { name: "WORDPRESS_DB_PASSWORD", valueFrom: password },
         ],
         "/var/www/html",
         claims.wordpress,
+        [mysql],
     );
     return { namespace: ns, wordpressService: wordpress.metadata.name, mysqlClaim: claims.mysql.claimName, wordpressClaim: claims.wordpress.claimName };
 }

@@ -16,13 +16,23 @@ export interface ApiResponse<T = Record<string, unknown>> {
     body: T;
 }
 
-/** A GET (or other method) on the API server as its admin. */
-export async function api<T = Record<string, any>>(apiPath: string, method = "GET"): Promise<ApiResponse<T>> {
+/** A GET (or other method, with a JSON body: a merge patch for PATCH) on the API server as its admin. */
+export async function api<T = Record<string, any>>(apiPath: string, method = "GET", body?: unknown): Promise<ApiResponse<T>> {
     const pki = (file: string) => readFileSync(path.join(state, "pki", file));
     const port = Number(readFileSync(path.join(state, "api-port"), "utf8").trim());
     return new Promise((resolve, reject) => {
         const req = request(
-            { host: "127.0.0.1", port, path: apiPath, method, ca: pki("ca.crt"), cert: pki("admin.crt"), key: pki("admin.key"), timeout: 30_000 },
+            {
+                host: "127.0.0.1",
+                port,
+                path: apiPath,
+                method,
+                ca: pki("ca.crt"),
+                cert: pki("admin.crt"),
+                key: pki("admin.key"),
+                timeout: 30_000,
+                headers: body === undefined ? {} : { "Content-Type": method === "PATCH" ? "application/merge-patch+json" : "application/json" },
+            },
             (res) => {
                 let text = "";
                 res.setEncoding("utf8").on("data", (chunk) => (text += chunk));
@@ -31,7 +41,7 @@ export async function api<T = Record<string, any>>(apiPath: string, method = "GE
         );
         req.on("timeout", () => req.destroy(new Error(`${method} ${apiPath}: no answer in 30 s`)));
         req.on("error", reject);
-        req.end();
+        req.end(body === undefined ? undefined : JSON.stringify(body));
     });
 }
 

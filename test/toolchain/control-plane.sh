@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds a Kubernetes control plane for tests (etcd, kube-apiserver, kube-controller-manager)
-# from Go modules and caches the binaries in ~/.cache/pulumi-gluster/kubernetes-<K8S_VERSION>/;
+# Builds a Kubernetes cluster for tests (etcd, kube-apiserver, kube-controller-manager, and for
+# workers kube-scheduler, kube-proxy and kubelet) from Go modules and caches the binaries in ~/.cache/pulumi-gluster/kubernetes-<K8S_VERSION>/;
 # prints that directory. Idempotent: binaries already cached (and running) are not rebuilt.
 # test/k8s/k8s.sh runs them.
 #
@@ -46,9 +46,13 @@ cached_ok() { # $1 = binary path; cached if it exists and prints its version
   [[ -z ${FORCE:-} && -x $1 ]] && "$1" --version >/dev/null 2>&1
 }
 
+KUBE_COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kube-proxy kubelet)
+
 build_kube() {
-  if cached_ok "$OUT/kube-apiserver" && cached_ok "$OUT/kube-controller-manager"; then
-    log "kube-apiserver/kube-controller-manager $K8S_VERSION already cached in $OUT"
+  local command missing=()
+  for command in "${KUBE_COMMANDS[@]}"; do cached_ok "$OUT/$command" || missing+=("$command"); done
+  if ((${#missing[@]} == 0)); then
+    log "${KUBE_COMMANDS[*]} $K8S_VERSION already cached in $OUT"
     return
   fi
   local t0=$SECONDS info gomod btime
@@ -94,14 +98,12 @@ build_kube() {
     ldflags+=" -X $pkg.gitCommit= -X $pkg.gitTreeState=clean -X $pkg.buildDate=$btime"
   done
 
-  log "building kube-apiserver + kube-controller-manager $K8S_VERSION (staging $STAGING_VERSION)"
-  # One go build for both binaries so shared packages compile once.
+  log "building ${missing[*]} $K8S_VERSION (staging $STAGING_VERSION)"
+  # One go build for all of them so shared packages compile once.
   (cd "$WORK/kube" &&
-    nice -n 19 go build -trimpath -ldflags "$ldflags" -o "$WORK/bin/" \
-      k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager)
+    nice -n 19 go build -trimpath -ldflags "$ldflags" -o "$WORK/bin/" "${missing[@]/#/k8s.io/kubernetes/cmd/}")
   # Move into the cache only after a complete build (atomic per file).
-  mv -f "$WORK/bin/kube-apiserver" "$OUT/kube-apiserver"
-  mv -f "$WORK/bin/kube-controller-manager" "$OUT/kube-controller-manager"
+  for command in "${missing[@]}"; do mv -f "$WORK/bin/$command" "$OUT/$command"; done
   log "kube binaries built in $((SECONDS - t0))s"
 }
 
@@ -128,5 +130,5 @@ build_etcd() {
 
 build_etcd
 build_kube
-log "$("$OUT/etcd" --version | sed -n 1p); $("$OUT/kube-apiserver" --version); $("$OUT/kube-controller-manager" --version)"
+log "$("$OUT/etcd" --version | sed -n 1p); $(for command in "${KUBE_COMMANDS[@]}"; do printf '%s; ' "$("$OUT/$command" --version)"; done)"
 echo "$OUT"
