@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { connect, type Socket } from "node:net";
 import { closeAll, type SshTarget } from "./connection";
 import { HostKeyMismatchError, RemoteCommandError, RemoteTimeoutError } from "./errors";
@@ -162,24 +164,33 @@ describe("SshExecutor against a local sshd", function () {
         assert.equal(existsSync(sideEffect), false);
     });
 
-    /** Runs `count` timed commands at once through separate executors of the host; their runs sorted by start. */
-    async function overlapping(count: number, extra: Partial<SshTarget> = {}) {
-        const script = 'date +%s%N; echo "$SSH_CONNECTION"; sleep 0.6; date +%s%N';
-        const results = await Promise.all(Array.from({ length: count }, () => new SshExecutor({ ...target, ...extra }).run(["sh", "-c", script])));
-        const runs = results.map((result) => {
-            const [start, connection, end] = result.stdout.trim().split("\n");
-            return { start: BigInt(start!), end: BigInt(end!), connection };
-        });
-        runs.sort((a, b) => (a.start < b.start ? -1 : 1));
-        /** The most runs in progress at one moment. */
-        const most = Math.max(...runs.map((run) => runs.filter((other) => other.start <= run.start && other.end > run.start).length));
-        return { runs, most };
+    /**
+     * Runs `count` timed commands at once through separate executors of the host; their runs sorted
+     * by start. Each first waits (up to 10 s) until `together` of them have started, so the ones
+     * let run at once overlap however slowly a busy machine opens their channels.
+     */
+    async function overlapping(count: number, together: number, extra: Partial<SshTarget> = {}) {
+        const arrivals = mkdtempSync(path.join(tmpdir(), "executor-arrivals-"));
+        const script = 'touch "$1/$$"; i=0; while [ "$(ls "$1" | wc -l)" -lt "$2" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; date +%s%N; echo "$SSH_CONNECTION"; sleep 0.6; date +%s%N';
+        try {
+            const results = await Promise.all(Array.from({ length: count }, () => new SshExecutor({ ...target, ...extra }).run(["sh", "-c", script, "overlap", arrivals, String(together)])));
+            const runs = results.map((result) => {
+                const [start, connection, end] = result.stdout.trim().split("\n");
+                return { start: BigInt(start!), end: BigInt(end!), connection };
+            });
+            runs.sort((a, b) => (a.start < b.start ? -1 : 1));
+            /** The most runs in progress at one moment. */
+            const most = Math.max(...runs.map((run) => runs.filter((other) => other.start <= run.start && other.end > run.start).length));
+            return { runs, most };
+        } finally {
+            rmSync(arrivals, { recursive: true, force: true });
+        }
     }
 
     it("runs commands to a host one by one when asked to (commandsAtOnce 1), over one connection", async () => {
         const loginsBefore = sshd.acceptedLogins();
         // Separate executor objects for the same host share the connection and the queue.
-        const { runs, most } = await overlapping(5, { commandsAtOnce: 1 });
+        const { runs, most } = await overlapping(5, 1, { commandsAtOnce: 1 });
         assert.equal(most, 1, "commands overlapped");
         assert.equal(new Set(runs.map((run) => run.connection)).size, 1, "all commands used one SSH connection");
         await waitFor(() => sshd.acceptedLogins() === loginsBefore + 1);
@@ -188,7 +199,7 @@ describe("SshExecutor against a local sshd", function () {
 
     it("runs at most four commands to a host at once by default, over one connection", async () => {
         const loginsBefore = sshd.acceptedLogins();
-        const { runs, most } = await overlapping(6);
+        const { runs, most } = await overlapping(6, 4);
         assert.equal(most, 4);
         assert.equal(new Set(runs.map((run) => run.connection)).size, 1, "all commands used one SSH connection");
         await waitFor(() => sshd.acceptedLogins() === loginsBefore + 1);
