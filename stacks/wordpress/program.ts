@@ -28,7 +28,7 @@ export interface WordpressOutputs {
     wordpressClaim: pulumi.Output<string | undefined>;
 }
 
-export const DEFAULT_IMAGES = { mysql: "mysql:8.0", wordpress: "wordpress:6-apache" } as const;
+const DEFAULT_IMAGES = { mysql: "mysql:8.0", wordpress: "wordpress:6-apache" } as const;
 
 /** The app's objects, made with the default Kubernetes provider (the stack's kubernetes:* config). */
 export function wordpressProgram(args: WordpressArgs): WordpressOutputs {

@@ -33,6 +33,7 @@ SERVICE_CIDR=${K8S_SERVICE_CIDR:-10.96.0.0/12}
 READY_TIMEOUT=${K8S_READY_TIMEOUT:-180}
 PV_SYNC_PERIOD=${K8S_PV_SYNC_PERIOD:-1s}
 MARKER=.k8s-sh-state   # only a dir holding this file is ever rm -rf'd by `down`
+LAB_NETNS="glab-$(printf '%s' "$repo" | sha1sum | cut -c1-8)" # as test/lab/lab.sh names it
 COMPONENTS=(kube-proxy kube-scheduler kube-controller-manager kube-apiserver etcd)
 
 log() { printf '[k8s.sh %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
@@ -285,6 +286,8 @@ WORKER_SUBNET=10.77.0
 POD_CIDR=10.88.0.0/16
 PAUSE_IMAGE=localhost/pulumi-gluster/pause:test
 worker_ip() { echo "$WORKER_SUBNET.$((20 + $1))"; }
+# cgroups are the machine's: named after the checkout's lab, so two checkouts' workers never meet.
+worker_cgroup() { echo "$LAB_NETNS-$1"; }
 worker_pid() { # the recorded PID of worker $1, printed only while it is that worker's unshare
   local f=$STATE/workers/$1.pid pid
   [[ -f $f ]] || return 1
@@ -323,9 +326,10 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
     bin_dir = "/usr/lib/cni"
     conf_dir = "/etc/cni/net.d"
 EOF
+  # ptp: each pod a routed veth pair, no bridge (see start_workers: iptables stays off the bridges).
   cat >"$dir/etc/cni/net.d/10-$name.conflist" <<EOF
 {"cniVersion": "0.4.0", "name": "$name", "plugins": [
-  {"type": "bridge", "bridge": "cni-$name", "isGateway": true, "ipMasq": false, "hairpinMode": true,
+  {"type": "ptp", "ipMasq": false,
    "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.88.$i.0/24"}]], "routes": [{"dst": "0.0.0.0/0"}]}}
 ]}
 EOF
@@ -354,7 +358,7 @@ authentication: {anonymous: {enabled: false}, webhook: {enabled: false}, x509: {
 authorization: {mode: AlwaysAllow}
 containerRuntimeEndpoint: unix:///run/containerd/containerd.sock
 cgroupDriver: cgroupfs
-cgroupRoot: /$name
+cgroupRoot: /$(worker_cgroup "$name")
 failCgroupV1: false
 failSwapOn: false
 protectKernelDefaults: true
@@ -379,7 +383,10 @@ start_workers() { # $1 count
   images=$K8S_WORKER_IMAGES
   # Pods on one worker reach pods on the other, and Services, through this namespace.
   sysctl -qw net.ipv4.ip_forward=1
-  [[ ! -e /proc/sys/net/bridge/bridge-nf-call-iptables ]] || sysctl -qw net.bridge.bridge-nf-call-iptables=1
+  # The lab's bridge carries the storage traffic between the nodes: keep it out of iptables, where
+  # kube-proxy's rules would track it and drop what conntrack finds invalid. Pods are routed
+  # (ptp), not bridged, so their Service traffic goes through iptables without this.
+  [[ ! -e /proc/sys/net/bridge/bridge-nf-call-iptables ]] || sysctl -qw net.bridge.bridge-nf-call-iptables=0
 
   pki_sign kube-scheduler "/CN=system:kube-scheduler" "$CLIENT_EXTENSIONS"
   write_kubeconfig "$STATE/kube-scheduler.kubeconfig" kube-scheduler system:kube-scheduler
@@ -399,7 +406,8 @@ start_workers() { # $1 count
     write_worker_config "$i"
     [[ $(ip -o addr show dev br0) == *" $(worker_ip "$i")/"* ]] || ip addr add "$(worker_ip "$i")/24" dev br0
     # --kill-child: when this unshare is stopped, the worker's PID 1 (and so all of it) goes too.
-    WORKER_DIR=$dir WORKER_NAME=$name WORKER_IP=$(worker_ip "$i") K8S_BIN_DIR=$K8S_BIN_DIR WORKER_IMAGES=$images \
+    WORKER_DIR=$dir WORKER_NAME=$name WORKER_IP=$(worker_ip "$i") WORKER_CGROUP=$(worker_cgroup "$name") \
+      K8S_BIN_DIR=$K8S_BIN_DIR WORKER_IMAGES=$images \
       setsid nohup unshare --pid --fork --kill-child --mount-proc --mount --uts \
       bash "$repo/test/k8s/worker-init.sh" "$dir" >"$dir/logs/init.log" 2>&1 </dev/null &
     echo $! >"$STATE/workers/$name.pid"
@@ -444,9 +452,10 @@ stop_workers() { # kill each worker's unshare (its PID 1 follows), then remove t
     fi
     rm -f "$f"
     # The kernel ends the worker's processes with its PID 1; their emptied cgroups stay behind.
+    # (Inside the lab's namespace /sys/fs/cgroup is not mounted: `down` from the host removes them.)
     for ((i = 0; i < 50; i++)); do
-      find /sys/fs/cgroup/*/"$name" -depth -type d -exec rmdir {} + 2>/dev/null || true
-      compgen -G "/sys/fs/cgroup/*/$name" >/dev/null || break
+      find /sys/fs/cgroup/*/"$(worker_cgroup "$name")" -depth -type d -exec rmdir {} + 2>/dev/null || true
+      compgen -G "/sys/fs/cgroup/*/$(worker_cgroup "$name")" >/dev/null || break
       sleep 0.2
     done
   done
@@ -475,8 +484,22 @@ stop_group() { # TERM the named components together, wait up to 15s, then KILL
   for name in "$@"; do rm -f "$STATE/$name.pid"; done
 }
 
+# kube-proxy leaves its iptables rules behind when it stops: remove them from the lab's namespace.
+cleanup_kube_proxy() {
+  [[ -e /run/netns/$LAB_NETNS ]] || return 0
+  ip netns exec "$LAB_NETNS" "$K8S_BIN_DIR/kube-proxy" --cleanup >"$STATE/logs/kube-proxy-cleanup.log" 2>&1 ||
+    log "kube-proxy --cleanup failed (see $STATE/logs/kube-proxy-cleanup.log)"
+}
+
 # Clients first (together), etcd last so the apiserver can shut down cleanly.
-stop_all() { stop_workers; stop_group kube-proxy kube-scheduler kube-controller-manager kube-apiserver; stop_group etcd; }
+stop_all() {
+  local proxied=0
+  [[ ! -f $STATE/kube-proxy.pid ]] || proxied=1
+  stop_workers
+  stop_group kube-proxy kube-scheduler kube-controller-manager kube-apiserver
+  stop_group etcd
+  ((proxied == 0)) || cleanup_kube_proxy
+}
 
 cmd_down() {
   [[ -d $STATE ]] || { log "no state dir $STATE; nothing to do"; return; }
@@ -509,9 +532,7 @@ cmd_status() {
 # up and status run inside the lab's namespace (lab.sh exec enters it); down works from anywhere.
 in_lab_netns() {
   case ${1:-} in up | status) ;; *) return 0 ;; esac
-  local netns
-  netns="glab-$(printf '%s' "$repo" | sha1sum | cut -c1-8)" # as test/lab/lab.sh names it
-  [[ $(ip netns identify $$ 2>/dev/null) == "$netns" ]] && return 0
+  [[ $(ip netns identify $$ 2>/dev/null) == "$LAB_NETNS" ]] && return 0
   [[ -f $repo/.lab/lab.json ]] || die "the lab is not up: run 'npm run lab:up' first (the API server lives in its network namespace)"
   if [[ $1 == up && ${2:-} == --workers && ${3:-0} != 0 ]]; then
     # The images come from Debian's mirror, which the lab's namespace cannot reach.

@@ -4,7 +4,9 @@
 # that GlusterHostMount can reach it like any host) and kubelet. Killing this process ends every
 # process of the worker: its pods, containerd's shims and its FUSE mounts go with it.
 #
-# Env (from k8s.sh): WORKER_DIR WORKER_NAME WORKER_IP K8S_BIN_DIR WORKER_IMAGES (archives, one a line)
+# Env (from k8s.sh): WORKER_DIR (also the first argument, so k8s.sh knows the process by it),
+# WORKER_NAME, WORKER_IP, WORKER_CGROUP (its cgroup root, unique on the machine), K8S_BIN_DIR,
+# WORKER_IMAGES (image archives, one a line)
 set -euo pipefail
 dir=$WORKER_DIR
 name=$WORKER_NAME
@@ -16,7 +18,7 @@ mount --make-rprivate /
 # /etc is the host's with the worker's own changes on top: its fstab lines (GlusterHostMount),
 # CNI and containerd configuration. What the worker keeps is bound from its own directory.
 mount -t overlay overlay -o "lowerdir=/etc,upperdir=$dir/etc,workdir=$dir/etc-work" /etc
-for path in /var/lib/kubelet /var/lib/containerd /var/lib/cni /var/log/pods /var/log/containers /mnt; do
+for path in /var/lib/kubelet /var/lib/containerd /var/lib/cni /var/log/pods /var/log/containers /var/log/glusterfs /mnt; do
   mkdir -p "$dir/fs$path" "$path"
   mount --bind "$dir/fs$path" "$path"
 done
@@ -32,14 +34,14 @@ mount -t tmpfs -o mode=755 cgroup /sys/fs/cgroup
 for controller in cpu cpuacct cpuset memory devices freezer blkio pids; do
   mkdir -p "/sys/fs/cgroup/$controller"
   mount -t cgroup -o "$controller" cgroup "/sys/fs/cgroup/$controller"
-  # The worker's pods live under /<name> (kubelet's cgroupRoot), apart from the other worker's.
-  mkdir -p "/sys/fs/cgroup/$controller/$name"
+  # The worker's pods live under kubelet's cgroupRoot, apart from any other worker's.
+  mkdir -p "/sys/fs/cgroup/$controller/$WORKER_CGROUP"
 done
 mkdir -p /sys/fs/cgroup/systemd && mount -t cgroup -o none,name=systemd cgroup /sys/fs/cgroup/systemd
-mkdir -p "/sys/fs/cgroup/systemd/$name"
+mkdir -p "/sys/fs/cgroup/systemd/$WORKER_CGROUP"
 # A new cpuset cgroup starts with no CPUs and no memory nodes: give it its parent's.
-cat /sys/fs/cgroup/cpuset/cpuset.cpus > "/sys/fs/cgroup/cpuset/$name/cpuset.cpus"
-cat /sys/fs/cgroup/cpuset/cpuset.mems > "/sys/fs/cgroup/cpuset/$name/cpuset.mems"
+cat /sys/fs/cgroup/cpuset/cpuset.cpus > "/sys/fs/cgroup/cpuset/$WORKER_CGROUP/cpuset.cpus"
+cat /sys/fs/cgroup/cpuset/cpuset.mems > "/sys/fs/cgroup/cpuset/$WORKER_CGROUP/cpuset.mems"
 
 # kubelet sets these kernel-wide settings unless they already hold its values (and with
 # protectKernelDefaults it refuses to start instead). They are the whole machine's, shared with
@@ -75,7 +77,7 @@ containerd=$!
 wait_for containerd 60 ctr --address /run/containerd/containerd.sock version
 while read -r archive; do
   [[ -n $archive ]] || continue
-  ctr --address /run/containerd/containerd.sock -n k8s.io images import --no-unpack=false "$archive" >>"$dir/logs/images.log" 2>&1 ||
+  ctr --address /run/containerd/containerd.sock -n k8s.io images import "$archive" >>"$dir/logs/images.log" 2>&1 ||
     { log "ERROR: importing $archive failed (see $dir/logs/images.log)"; exit 1; }
 done <<<"${WORKER_IMAGES:-}"
 

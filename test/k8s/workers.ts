@@ -22,7 +22,7 @@ export function loadWorkers(): Worker[] {
     try {
         return JSON.parse(readFileSync(file, "utf8")) as Worker[];
     } catch (error) {
-        throw new Error(`no kubelet workers (${file}: ${(error as Error).message}); start them with 'bash test/k8s/k8s.sh up --workers 2'`);
+        throw new Error(`no kubelet workers (${file}: ${(error as Error).message}); start them with 'npm run k8s:up -- --workers 2' (after 'npm run k8s:down' if the cluster is up without them)`);
     }
 }
 
