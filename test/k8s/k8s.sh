@@ -280,7 +280,7 @@ cmd_up() {
 
 # Workers: kubelet + containerd + sshd each, in namespaces of their own (test/k8s/worker-init.sh)
 # but on the lab's network, with the lab's bridge as their network: worker i is 10.77.0.(20+i),
-# its pods get 10.88.i.0/24 on a bridge of its own. One kube-proxy serves both (they share the
+# its pods get 10.88.i.0/24 as routed veth pairs. One kube-proxy serves both (they share the
 # network namespace, so they share its iptables); kube-scheduler places the pods.
 WORKER_SUBNET=10.77.0
 POD_CIDR=10.88.0.0/16
