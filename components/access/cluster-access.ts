@@ -109,10 +109,12 @@ export class ClusterAccess {
                     this.placing = undefined;
                 }
             });
+            let allocated = false;
             try {
                 await allocate(placed);
+                allocated = true;
             } finally {
-                session.release(claims);
+                session.release(claims, allocated);
             }
             return placed;
         } finally {
@@ -160,18 +162,20 @@ export class ClusterAccess {
      * still use the rest.
      */
     async liveInventory(): Promise<Inventory> {
-        // Claims are read before the hosts: space taken meanwhile then counts twice, never not at all.
-        const claimed = this.placing?.claimedBytes() ?? new Map<string, number>();
-        const nodes = await Promise.all(this.topology.nodes.map((node) => this.liveNode(node, claimed)));
+        const session = this.placing;
+        // Claims are counted before the hosts are read: space taken meanwhile then counts twice, never not at all.
+        const claimed = session?.claimedBytes() ?? new Map<string, number>();
+        const nodes = await Promise.all(this.topology.nodes.map((node) => this.liveNode(node, session, claimed)));
         return { nodes: nodes.filter((node): node is InventoryNode => node !== undefined) };
     }
 
-    private async liveNode(node: ClusterNode, claimed: ReadonlyMap<string, number>): Promise<InventoryNode | undefined> {
+    private async liveNode(node: ClusterNode, session: PlacementSession | undefined, claimed: ReadonlyMap<string, number>): Promise<InventoryNode | undefined> {
         const host = this.host(node.name);
+        // Without LVM's locks: free space must not wait behind this process's own lvcreates, which the claims cover.
+        const read = async () => parseVgs((await host.run(vgsArgs([], { withoutLocks: true }))).stdout);
         let groups;
         try {
-            // Without LVM's locks: free space must not wait behind this process's own lvcreates, which the claims cover.
-            groups = parseVgs((await host.run(vgsArgs([], { withoutLocks: true }))).stdout);
+            groups = await (session === undefined ? read() : session.volumeGroups(node.name, read));
         } catch (error) {
             if (error instanceof SshConnectionError) {
                 void pulumi.log.warn(`${host.label}: unreachable, no bricks are placed there: ${describeCause(error, host.label)}`);

@@ -53,10 +53,74 @@ describe("placement session", () => {
         const [first, second] = await Promise.all([session.place(slow("web", 100)), session.place(slow("db", 50))]);
         assert.deepEqual(order, ["web starts", "web ends", "db starts", "db ends"]);
         assert.deepEqual([...session.claimedBytes()], [["n1/vg_1", 150]]);
-        session.release(first.claims);
+        session.release(first.claims, false);
         assert.deepEqual([...session.claimedBytes()], [["n1/vg_1", 50]]);
-        session.release(second.claims);
+        session.release(second.claims, false);
         assert.deepEqual([...session.claimedBytes()], []);
+    });
+
+    it("reads a node's free space once while the locks are held, and counts what it placed since until the locks go", async () => {
+        const session = new PlacementSession();
+        let reads = 0;
+        const read = async () => {
+            reads += 1;
+            return [{ vgName: "vg_1", vgSize: 1000, vgFree: 800 - reads, pvCount: 1, lvCount: 0 }];
+        };
+        await session.enter(async () => []);
+        const { claims } = await session.place(async () => {
+            await session.volumeGroups("n1", read);
+            return { placed: "web", claims: [{ node: "n1", vgName: "vg_1", bytes: 100 }] };
+        });
+        session.release(claims, true);
+        assert.deepEqual(await session.volumeGroups("n1", read), [{ vgName: "vg_1", vgSize: 1000, vgFree: 799, pvCount: 1, lvCount: 0 }], "the first read, not a new one");
+        assert.deepEqual([...session.claimedBytes()], [["n1/vg_1", 100]], "the LV made since that read still counts");
+        await session.volumeGroups("n2", read);
+        assert.equal(reads, 2, "each node read once");
+        await session.leave();
+        await session.enter(async () => []);
+        assert.deepEqual([...session.claimedBytes()], []);
+        assert.deepEqual(await session.volumeGroups("n1", read), [{ vgName: "vg_1", vgSize: 1000, vgFree: 797, pvCount: 1, lvCount: 0 }], "read again under new locks");
+        await session.leave();
+    });
+
+    it("reads again after an allocation failed, and does not count twice what was placed before that read", async () => {
+        const session = new PlacementSession();
+        let reads = 0;
+        const read = async () => {
+            reads += 1;
+            return [];
+        };
+        await session.enter(async () => []);
+        await session.volumeGroups("n1", read);
+        const claim = (bytes: number) => session.place(async () => ({ placed: bytes, claims: [{ node: "n1", vgName: "vg_1", bytes }] }));
+        const failed = await claim(100);
+        const placedBefore = await claim(50);
+        session.release(failed.claims, false);
+        assert.deepEqual([...session.claimedBytes()], [["n1/vg_1", 50]], "still placed, not yet taken");
+        await session.volumeGroups("n1", read);
+        assert.equal(reads, 2, "the undo gave space back: read again");
+        session.release(placedBefore.claims, true);
+        assert.deepEqual([...session.claimedBytes()], [], "the new read may show that LV already");
+        const placedAfter = await claim(30);
+        session.release(placedAfter.claims, true);
+        assert.deepEqual([...session.claimedBytes()], [["n1/vg_1", 30]], "an LV made after the new read counts");
+        await session.leave();
+    });
+
+    it("asks a node that did not answer again at the next placement", async () => {
+        const session = new PlacementSession();
+        let reads = 0;
+        const read = async () => {
+            reads += 1;
+            if (reads === 1) {
+                throw new Error("connection refused");
+            }
+            return [];
+        };
+        await assert.rejects(session.volumeGroups("n1", read), /refused/);
+        assert.deepEqual(await session.volumeGroups("n1", read), []);
+        assert.deepEqual(await session.volumeGroups("n1", read), []);
+        assert.equal(reads, 2);
     });
 
     it("goes on placing after a placement failed", async () => {

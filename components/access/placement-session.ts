@@ -2,9 +2,11 @@
 // place takes every host's lock (other processes, another stack say, wait), the last to finish
 // allocating lets them go. Inside the process, placements run one at a time, and the space each
 // one placed stays claimed until its lvcreates ended, so the allocations themselves (slow: LVM
-// waits for udev) run at once instead of one volume after another.
+// waits for udev) run at once instead of one volume after another. The hosts' free space is read
+// once per session: while the locks are held, only this session takes space, and it counts what
+// it took since the read instead of asking LVM again (a vgs costs seconds on a busy host).
 
-import type { HeldCommand } from "../remote";
+import type { HeldCommand, VolumeGroup } from "../remote";
 
 /** Space a placement chose on one VG, not yet taken by its lvcreate. */
 export interface SpaceClaim {
@@ -18,6 +20,12 @@ export class PlacementSession {
     private locks: Promise<HeldCommand[]> | undefined;
     private placing: Promise<unknown> = Promise.resolve();
     private readonly claims = new Set<SpaceClaim>();
+    /** Each node's VGs as read under the current locks. */
+    private readonly volumeGroupsRead = new Map<string, Promise<VolumeGroup[]>>();
+    /** Claims whose lvcreates ended after those reads: the reads do not show them. */
+    private readonly taken = new Set<SpaceClaim>();
+    /** Claims placed before the reads were last forgotten: a later read may already show them. */
+    private readonly placedBeforeRead = new Set<SpaceClaim>();
 
     /** Joins the session; the first to join takes the hosts' locks with `takeLocks`, the others wait for them. */
     async enter(takeLocks: () => Promise<HeldCommand[]>): Promise<void> {
@@ -39,6 +47,7 @@ export class PlacementSession {
         }
         const locks = this.locks;
         this.locks = undefined;
+        this.forgetReads();
         const held = await locks.catch(() => [] as HeldCommand[]);
         await Promise.all(held.map((lock) => lock.release()));
     }
@@ -58,17 +67,51 @@ export class PlacementSession {
         return turn;
     }
 
-    /** Drops claims whose space is now taken (or given back): a read of the hosts' free space shows them. */
-    release(claims: readonly SpaceClaim[]): void {
+    /**
+     * A node's VGs, read with `read` once while the locks are held; later placements get the same
+     * read, from which claimedBytes() subtracts what the session placed since.
+     */
+    volumeGroups(node: string, read: () => Promise<VolumeGroup[]>): Promise<VolumeGroup[]> {
+        let groups = this.volumeGroupsRead.get(node);
+        if (groups === undefined) {
+            groups = read();
+            this.volumeGroupsRead.set(node, groups);
+            // A node that did not answer is asked again by the next placement.
+            const failed = groups;
+            failed.catch(() => this.volumeGroupsRead.get(node) === failed && this.volumeGroupsRead.delete(node));
+        }
+        return groups;
+    }
+
+    /**
+     * Ends claims whose lvcreates ended. `allocated`: their space is taken, and stays counted
+     * against the reads; otherwise an undo gave back some or all of it, which only a new read knows.
+     */
+    release(claims: readonly SpaceClaim[], allocated: boolean): void {
         for (const claim of claims) {
             this.claims.delete(claim);
+            if (allocated && !this.placedBeforeRead.has(claim)) {
+                this.taken.add(claim);
+            }
+            this.placedBeforeRead.delete(claim);
+        }
+        if (!allocated) {
+            this.forgetReads();
         }
     }
 
-    /** Bytes claimed but not yet taken on each "node/vg"; read BEFORE reading the hosts' free space. */
+    private forgetReads(): void {
+        this.volumeGroupsRead.clear();
+        this.taken.clear();
+        for (const claim of this.claims) {
+            this.placedBeforeRead.add(claim);
+        }
+    }
+
+    /** Bytes on each "node/vg" that the hosts' free space as read (volumeGroups) still counts as free but the session placed. */
     claimedBytes(): Map<string, number> {
         const claimed = new Map<string, number>();
-        for (const { node, vgName, bytes } of this.claims) {
+        for (const { node, vgName, bytes } of [...this.claims, ...this.taken]) {
             const key = `${node}/${vgName}`;
             claimed.set(key, (claimed.get(key) ?? 0) + bytes);
         }
