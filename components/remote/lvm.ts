@@ -23,9 +23,11 @@ export interface ReportOptions {
      * that must not queue behind other commands' lvcreates, and whose caller accounts for them.
      */
     readonly withoutLocks?: boolean;
+    /** Only the rows LVM's selection criteria pick (`--select`, e.g. "lv_name=a || pool_lv=a"). */
+    readonly select?: string;
 }
 
-const reportOptions = (options: ReportOptions) => [...(options.withoutLocks ? ["--readonly"] : []), ...REPORT_OPTIONS];
+const reportOptions = (options: ReportOptions) => [...(options.withoutLocks ? ["--readonly"] : []), ...REPORT_OPTIONS, ...(options.select === undefined ? [] : ["--select", options.select])];
 
 /** argv for `pvs`, limited to the named devices when any are given. */
 export function pvsArgs(devices: readonly string[] = []): string[] {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { commandLine, lvsArgs, SshConnectionError } from "../remote";
+import { commandLine, SshConnectionError } from "../remote";
 import { ScriptedHost } from "../remote/testing/scripted-host";
 import { GiB, MiB } from "../sizes";
 import { signatureProbeArgs } from "../access";
@@ -9,6 +9,7 @@ import {
     brickMount,
     brickMountedArgs,
     brickPath,
+    brickPoolLvsArgs,
     fstabAddArgs,
     fstabRemoveArgs,
     inspectDirArgs,
@@ -17,15 +18,19 @@ import {
     lvremoveArgs,
     mkfsArgs,
     mountArgs,
-    thinPoolRemoveArgs,
 } from "./commands";
 
 const brick = { id: "0123456789abcdef0123456789abcdef", vgName: "vg_00112233aabbccdd", sizeBytes: GiB, poolBytes: GiB, poolMetadataBytes: 8 * MiB };
 const line = commandLine;
-const POOL_REPORT = lvsArgs([`${brick.vgName}/tp_${brick.id}`]);
-const poolReport = (thinCount: number) =>
-    JSON.stringify({ report: [{ lv: [{ lv_name: `tp_${brick.id}`, vg_name: brick.vgName, lv_size: "1073741824", lv_attr: "twi-a-tz--", pool_lv: "", data_percent: "0.00", lv_metadata_size: "8388608", thin_count: String(thinCount), lv_tags: "" }] }] });
-const emptyPool = poolReport(0);
+const POOL_REPORT = brickPoolLvsArgs(brick);
+/** The brick's pool, holding its thin LV when `withLv`, and `snapshots` other thin LVs. */
+const poolReport = (withLv: boolean, snapshots = 0) => {
+    const thin = (name: string) => ({ lv_name: name, vg_name: brick.vgName, lv_size: "1073741824", lv_attr: "Vwi-a-tz--", pool_lv: `tp_${brick.id}`, data_percent: "0.00", lv_metadata_size: "", thin_count: "", lv_tags: "" });
+    const thins = [...(withLv ? [thin(`brick_${brick.id}`)] : []), ...Array.from({ length: snapshots }, (_, index) => thin(`snap_${index}`))];
+    const pool = { lv_name: `tp_${brick.id}`, vg_name: brick.vgName, lv_size: "1073741824", lv_attr: "twi-a-tz--", pool_lv: "", data_percent: "0.00", lv_metadata_size: "8388608", thin_count: String(thins.length), lv_tags: "" };
+    return JSON.stringify({ report: [{ lv: [...thins, pool] }] });
+};
+const REMOVE_BOTH = line(lvremoveArgs(brick, { lv: true, pool: true }));
 
 const FINISH_STEPS = [
     line(mkfsArgs(brick)),
@@ -47,15 +52,15 @@ describe("brick lifecycle (scripted host)", () => {
 
     // Each finishing step fails in turn: the undo removes exactly what the steps before it made, in reverse.
     const undoAfter: Record<number, string[]> = {
-        0: [line(lvremoveArgs(brick)), line(POOL_REPORT), line(thinPoolRemoveArgs(brick))],
-        1: [line(lvremoveArgs(brick)), line(POOL_REPORT), line(thinPoolRemoveArgs(brick))],
-        2: [line(lvremoveArgs(brick)), line(POOL_REPORT), line(thinPoolRemoveArgs(brick)), line(["rmdir", brickMount(brick)])],
-        3: [line(fstabRemoveArgs(brick)), line(lvremoveArgs(brick)), line(POOL_REPORT), line(thinPoolRemoveArgs(brick)), line(["rmdir", brickMount(brick)])],
-        4: [line(["umount", brickMount(brick)]), line(fstabRemoveArgs(brick)), line(lvremoveArgs(brick)), line(POOL_REPORT), line(thinPoolRemoveArgs(brick)), line(["rmdir", brickMount(brick)])],
+        0: [line(POOL_REPORT), REMOVE_BOTH],
+        1: [line(POOL_REPORT), REMOVE_BOTH],
+        2: [line(POOL_REPORT), REMOVE_BOTH, line(["rmdir", brickMount(brick)])],
+        3: [line(fstabRemoveArgs(brick)), line(POOL_REPORT), REMOVE_BOTH, line(["rmdir", brickMount(brick)])],
+        4: [line(["umount", brickMount(brick)]), line(fstabRemoveArgs(brick)), line(POOL_REPORT), REMOVE_BOTH, line(["rmdir", brickMount(brick)])],
     };
     for (const [failing, undo] of Object.entries(undoAfter).map(([index, lines]) => [Number(index), lines] as const)) {
         it(`undoes exactly what was made when step ${failing + 1} of finishing fails (${FINISH_STEPS[failing].split(" ")[0]})`, async () => {
-            const host = new ScriptedHost("n1").on(FINISH_STEPS[failing], { exitCode: 1, stderr: "injected failure" }).on(line(POOL_REPORT), { stdout: emptyPool });
+            const host = new ScriptedHost("n1").on(FINISH_STEPS[failing], { exitCode: 1, stderr: "injected failure" }).on(line(POOL_REPORT), { stdout: poolReport(true) });
             const progress = newProgress(brick);
             await allocateBrick(host, progress, undefined);
             await assert.rejects(finishBrick(host, progress, undefined), /n1: .*injected failure/);
@@ -67,7 +72,7 @@ describe("brick lifecycle (scripted host)", () => {
     }
 
     it("undoes every finishing step when the connection is lost mid-sequence (which finished is unknown)", async () => {
-        const host = new ScriptedHost("n1").on(FINISH_STEPS[3], new SshConnectionError("n1: connection lost while running mount; its outcome is unknown", "n1")).on(line(POOL_REPORT), { stdout: emptyPool });
+        const host = new ScriptedHost("n1").on(FINISH_STEPS[3], new SshConnectionError("n1: connection lost while running mount; its outcome is unknown", "n1")).on(line(POOL_REPORT), { stdout: poolReport(true) });
         const progress = newProgress(brick);
         await allocateBrick(host, progress, undefined);
         await assert.rejects(finishBrick(host, progress, undefined), /n1: mkfs\.xfs, mkdir mount point, add fstab line, mount, mkdir brick .*failed: .*connection lost/);
@@ -78,19 +83,42 @@ describe("brick lifecycle (scripted host)", () => {
     });
 
     it("keeps a thin pool that still holds a snapshot when undoing", async () => {
-        const host = new ScriptedHost("n1").on(line(POOL_REPORT), { stdout: poolReport(1) });
+        const host = new ScriptedHost("n1").on(line(POOL_REPORT), { stdout: poolReport(true, 1) });
         await undoBrick(host, { ...newProgress(brick), lvCreated: true });
-        assert.deepEqual(host.commands, [line(lvremoveArgs(brick)), line(POOL_REPORT)]);
+        assert.deepEqual(host.commands, [line(POOL_REPORT), line(lvremoveArgs(brick, { lv: true, pool: false }))]);
     });
 
-    it("destroys a brick that is half gone: not mounted and no LV are not errors", async () => {
-        const host = new ScriptedHost("n1")
+    it("after a failed lvcreate removes its empty pool, and never an LV of the brick's name that this run did not make", async () => {
+        const emptyPool = new ScriptedHost("n1").on(line(POOL_REPORT), { stdout: poolReport(false) });
+        await undoBrick(emptyPool, newProgress(brick));
+        assert.deepEqual(emptyPool.commands, [line(POOL_REPORT), line(lvremoveArgs(brick, { lv: false, pool: true }))]);
+        const notOurs = new ScriptedHost("n1").on(line(POOL_REPORT), { stdout: poolReport(true) });
+        await undoBrick(notOurs, newProgress(brick));
+        assert.deepEqual(notOurs.commands, [line(POOL_REPORT)], "the pool holds that LV, so it stays too");
+    });
+
+    it("destroys a brick's LV and pool with one lvremove, but keeps a pool that holds snapshots", async () => {
+        const whole = new ScriptedHost("n1").on(line(POOL_REPORT), { stdout: poolReport(true) });
+        await destroyBrick(whole, brick);
+        assert.deepEqual(whole.commands, [line(["umount", brickMount(brick)]), line(fstabRemoveArgs(brick)), line(POOL_REPORT), REMOVE_BOTH, line(["rmdir", brickMount(brick)])]);
+        const snapshotted = new ScriptedHost("n1").on(line(POOL_REPORT), { stdout: poolReport(true, 2) });
+        await destroyBrick(snapshotted, brick);
+        assert.ok(snapshotted.commands.includes(line(lvremoveArgs(brick, { lv: true, pool: false }))), "only the brick's LV goes");
+        assert.deepEqual(snapshotted.ran(/^lvremove /).length, 1);
+    });
+
+    it("destroys a brick that is half gone: not mounted, no LV or no VG are not errors", async () => {
+        const poolOnly = new ScriptedHost("n1")
             .on("umount", { exitCode: 32, stderr: `umount: ${brickMount(brick)}: not mounted.` })
-            .on("lvremove", { exitCode: 5, stderr: `Failed to find logical volume "${brick.vgName}/brick_${brick.id}"` })
-            .on("lvs", { exitCode: 5, stderr: `Failed to find logical volume "${brick.vgName}/tp_${brick.id}"` })
+            .on(line(POOL_REPORT), { stdout: poolReport(false) })
             .on("rmdir", { exitCode: 1, stderr: `rmdir: failed to remove '${brickMount(brick)}': No such file or directory` });
-        await destroyBrick(host, brick);
-        assert.deepEqual(host.commands, [line(["umount", brickMount(brick)]), line(fstabRemoveArgs(brick)), line(lvremoveArgs(brick)), line(POOL_REPORT), line(["rmdir", brickMount(brick)])]);
+        await destroyBrick(poolOnly, brick);
+        assert.deepEqual(poolOnly.commands, [line(["umount", brickMount(brick)]), line(fstabRemoveArgs(brick)), line(POOL_REPORT), line(lvremoveArgs(brick, { lv: false, pool: true })), line(["rmdir", brickMount(brick)])]);
+        const noGroup = new ScriptedHost("n1").on("lvs", { exitCode: 5, stderr: `Volume group "${brick.vgName}" not found` });
+        await destroyBrick(noGroup, brick);
+        assert.deepEqual(noGroup.ran(/^lvremove /), [], "nothing left to remove");
+        const unreadable = new ScriptedHost("n1").on("lvs", { exitCode: 5, stderr: "Couldn't find device with uuid abc." });
+        await assert.rejects(destroyBrick(unreadable, brick), /n1: lvs thin pool .*Couldn't find device/);
     });
 
     it("drops the fstab line even when the umount fails, then stops before the LV", async () => {

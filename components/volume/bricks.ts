@@ -4,7 +4,7 @@
 // failure names its step.
 
 import * as pulumi from "@pulumi/pulumi";
-import { lvsArgs, parseLvs, type HostExecutor } from "../remote";
+import { parseLvs, type HostExecutor } from "../remote";
 import { parseSignatures, runStep, runSteps, type SequenceStep, signatureProbeArgs, StepError } from "../access";
 import {
     brickDevice,
@@ -13,6 +13,7 @@ import {
     brickMount,
     brickMountedArgs,
     brickPath,
+    brickPoolLvsArgs,
     fstabAddArgs,
     fstabRemoveArgs,
     inspectDirArgs,
@@ -22,7 +23,6 @@ import {
     mkfsArgs,
     mountArgs,
     thinPoolName,
-    thinPoolRemoveArgs,
     type BrickSpec,
 } from "./commands";
 
@@ -43,7 +43,7 @@ export function newProgress<Brick extends BrickSpec>(brick: Brick): BrickProgres
 export async function allocateBrick(host: HostExecutor, progress: BrickProgress, tag: string | undefined): Promise<void> {
     const { brick } = progress;
     log(host, brick, "creating thin pool and LV");
-    await runStep(host, "lvcreate", lvcreateArgs(brick, tag), { brickId: brick.id });
+    await runStep(host, "lvcreate", lvcreateArgs(brick, tag), { brickId: brick.id, oneAtATime: lvmChangesOf(brick) });
     progress.lvCreated = true;
 }
 
@@ -91,10 +91,8 @@ export async function undoBrick(host: HostExecutor, progress: BrickProgress): Pr
     if (progress.fstabAdded) {
         await attempt("remove fstab line", () => runStep(host, "remove fstab line", fstabRemoveArgs(brick), { brickId: brick.id }).then(() => undefined));
     }
-    if (progress.lvCreated) {
-        await attempt("lvremove", () => removeBrickLv(host, brick));
-    }
-    await attempt("remove thin pool", () => removeThinPoolIfEmpty(host, brick));
+    // A failed lvcreate may still have left its pool: that goes when empty, the LV only if this run made it.
+    await attempt("lvremove", () => removeBrickLvs(host, brick, progress.lvCreated));
     if (progress.mountDirCreated) {
         await attempt("rmdir", () => removeMountDir(host, brick));
     }
@@ -119,8 +117,7 @@ export async function destroyBrick(host: HostExecutor, brick: BrickSpec): Promis
     if (umountError !== undefined) {
         throw umountError;
     }
-    await removeBrickLv(host, brick);
-    await removeThinPoolIfEmpty(host, brick);
+    await removeBrickLvs(host, brick, true);
     await removeMountDir(host, brick);
 }
 
@@ -170,32 +167,34 @@ async function unmount(host: HostExecutor, brick: BrickSpec): Promise<void> {
     }
 }
 
-async function removeBrickLv(host: HostExecutor, brick: BrickSpec): Promise<void> {
-    const result = await host.tryRun(lvremoveArgs(brick));
-    if (result.exitCode !== 0 && !LV_NOT_FOUND.test(result.stderr)) {
-        throw new StepError(host.label, "lvremove", brick.id, firstLine(result.stderr) || `exit ${result.exitCode}`);
-    }
-}
-
-/** heketi's rule: the pool goes only when no thin LV (a snapshot, say) is left in it. */
-async function removeThinPoolIfEmpty(host: HostExecutor, brick: BrickSpec): Promise<void> {
-    const pool = `${brick.vgName}/${thinPoolName(brick)}`;
-    const report = await host.tryRun(lvsArgs([pool]));
+/**
+ * Removes the brick's LV (when `lv`) and its thin pool in one lvremove, after one report of what
+ * the pool holds. heketi's rule: the pool goes only when no other thin LV (a snapshot, say) is
+ * left in it. What is already gone is not an error.
+ */
+async function removeBrickLvs(host: HostExecutor, brick: BrickSpec, lv: boolean): Promise<void> {
+    const pool = thinPoolName(brick);
+    const report = await host.tryRun(brickPoolLvsArgs(brick));
     if (report.exitCode !== 0) {
         if (LV_NOT_FOUND.test(report.stderr)) {
             return;
         }
         throw new StepError(host.label, "lvs thin pool", brick.id, firstLine(report.stderr) || `exit ${report.exitCode}`);
     }
-    const [lv] = parseLvs(report.stdout);
-    if (lv === undefined) {
+    const lvs = parseLvs(report.stdout);
+    const removeLv = lv && lvs.some((found) => found.lvName === brickLvName(brick));
+    const others = lvs.filter((found) => found.poolLv === pool && !(removeLv && found.lvName === brickLvName(brick)));
+    const removePool = lvs.some((found) => found.lvName === pool) && others.length === 0;
+    if (others.length > 0) {
+        pulumi.log.warn(`${host.label}: thin pool ${brick.vgName}/${pool} still holds ${others.length} thin LV(s) (snapshots?); kept`);
+    }
+    if (!removeLv && !removePool) {
         return;
     }
-    if ((lv.thinCount ?? 0) > 0) {
-        pulumi.log.warn(`${host.label}: thin pool ${pool} still holds ${lv.thinCount} thin LV(s) (snapshots?); kept`);
-        return;
+    const result = await host.tryRun(lvremoveArgs(brick, { lv: removeLv, pool: removePool }), { oneAtATime: lvmChangesOf(brick) });
+    if (result.exitCode !== 0 && !LV_NOT_FOUND.test(result.stderr)) {
+        throw new StepError(host.label, "lvremove", brick.id, firstLine(result.stderr) || `exit ${result.exitCode}`);
     }
-    await runStep(host, "remove thin pool", thinPoolRemoveArgs(brick), { brickId: brick.id });
 }
 
 async function removeMountDir(host: HostExecutor, brick: BrickSpec): Promise<void> {
@@ -204,6 +203,9 @@ async function removeMountDir(host: HostExecutor, brick: BrickSpec): Promise<voi
         throw new StepError(host.label, "rmdir", brick.id, firstLine(result.stderr) || `exit ${result.exitCode}`);
     }
 }
+
+/** LVM changes one VG's metadata at a time: its lvcreates and lvremoves wait outside the host's lanes. */
+const lvmChangesOf = (brick: BrickSpec): string => `lvm changes to ${brick.vgName}`;
 
 function log(host: HostExecutor, brick: BrickSpec, what: string): void {
     void pulumi.log.info(`${host.label}: brick ${brickLvName(brick)} (${brick.vgName}): ${what}`);

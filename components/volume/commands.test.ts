@@ -8,6 +8,7 @@ import {
     brickId,
     brickMount,
     brickPath,
+    brickPoolLvsArgs,
     fstabAddArgs,
     fstabLine,
     fstabRemoveArgs,
@@ -22,7 +23,6 @@ import {
     mountArgs,
     rebalanceStartArgs,
     replaceBrickArgs,
-    thinPoolRemoveArgs,
     volumeCreateArgs,
     volumeHealArgs,
     volumeResetArgs,
@@ -88,8 +88,12 @@ describe("volume commands", () => {
             "mount -o ro,norecovery,nouuid /dev/mapper/vg_00112233aabbccdd-brick_0123456789abcdef0123456789abcdef /run/pulumi-gluster-inspect.Ab12Cd",
         );
         assert.deepEqual(brickGroupArgs(brick, 2001), [["chown", ":2001", brickPath(brick)], ["chmod", "2775", brickPath(brick)]]);
-        assert.deepEqual(lvremoveArgs(brick), ["lvremove", "-f", "--autobackup=n", "vg_00112233aabbccdd/brick_0123456789abcdef0123456789abcdef"]);
-        assert.deepEqual(thinPoolRemoveArgs(brick), ["lvremove", "-f", "--autobackup=n", "vg_00112233aabbccdd/tp_0123456789abcdef0123456789abcdef"]);
+        assert.deepEqual(lvremoveArgs(brick, { lv: true, pool: true }), ["lvremove", "-f", "--autobackup=n", "vg_00112233aabbccdd/brick_0123456789abcdef0123456789abcdef", "vg_00112233aabbccdd/tp_0123456789abcdef0123456789abcdef"]);
+        assert.deepEqual(lvremoveArgs(brick, { lv: false, pool: true }), ["lvremove", "-f", "--autobackup=n", "vg_00112233aabbccdd/tp_0123456789abcdef0123456789abcdef"]);
+        assert.deepEqual(
+            brickPoolLvsArgs(brick),
+            ["lvs", "--reportformat", "json", "--units", "b", "--nosuffix", "--select", "lv_name=tp_0123456789abcdef0123456789abcdef || pool_lv=tp_0123456789abcdef0123456789abcdef", "-o", "lv_name,vg_name,lv_size,pool_lv,data_percent,thin_count,lv_attr,lv_metadata_size,lv_tags", "vg_00112233aabbccdd"],
+        );
     });
 
     it("passes fstab values as positional arguments, never inside the script", () => {

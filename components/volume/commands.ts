@@ -4,7 +4,7 @@
 
 import { createHash } from "node:crypto";
 import { vgMountDir } from "../access";
-import { fstabAddLineArgs, fstabEntryLine, fstabRemoveMountArgs, glusterArgs } from "../remote";
+import { fstabAddLineArgs, fstabEntryLine, fstabRemoveMountArgs, glusterArgs, lvsArgs } from "../remote";
 import { toKiB } from "../sizes";
 import type { Durability } from "../placement";
 
@@ -129,12 +129,21 @@ export function brickGroupArgs(brick: BrickLocation, gid: number): string[][] {
 }
 
 // No metadata backup per removal, as for lvcreate (heketi's way): each backup is a synced file write.
-export function lvremoveArgs(brick: BrickLocation): string[] {
-    return ["lvremove", "-f", "--autobackup=n", `${brick.vgName}/${brickLvName(brick)}`];
+/** What of a brick's LVs one lvremove takes: its thin LV, its thin pool, or both (the LV first). */
+export interface BrickLvs {
+    readonly lv: boolean;
+    readonly pool: boolean;
 }
 
-export function thinPoolRemoveArgs(brick: BrickLocation): string[] {
-    return ["lvremove", "-f", "--autobackup=n", `${brick.vgName}/${thinPoolName(brick)}`];
+export function lvremoveArgs(brick: BrickLocation, parts: BrickLvs): string[] {
+    const names = [...(parts.lv ? [brickLvName(brick)] : []), ...(parts.pool ? [thinPoolName(brick)] : [])];
+    return ["lvremove", "-f", "--autobackup=n", ...names.map((name) => `${brick.vgName}/${name}`)];
+}
+
+/** The brick's thin pool and every thin LV in it (its own, snapshots), in one lvs report. */
+export function brickPoolLvsArgs(brick: BrickLocation): string[] {
+    const pool = thinPoolName(brick);
+    return lvsArgs([brick.vgName], { select: `lv_name=${pool} || pool_lv=${pool}` });
 }
 
 /** "replica 3 arbiter 1", "disperse-data 2 redundancy 1", or nothing for a plain distribute volume. */

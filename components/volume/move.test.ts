@@ -49,7 +49,7 @@ describe("brick moves on scripted hosts", () => {
         const flushed = n1.commands.findIndex((line) => line === commandLine(["sync", "-f", brickMount(target)]));
         const replaced = at(commandLine(replaceBrickArgs("web", brickName(old), brickName(target))));
         const healed = n1.commands.findIndex((line, index) => index > replaced && /-- volume heal web$/.test(line));
-        const oldGone = at(commandLine(lvremoveArgs(old)));
+        const oldGone = at(commandLine(lvremoveArgs(old, { lv: true, pool: true })));
         assert.ok(made < flushed && flushed < replaced && replaced < healed && healed < oldGone, `order: ${[made, flushed, replaced, healed, oldGone].join(" < ")}`);
         // The new brick's space is placed and taken under the placement lock, which is let go before mkfs.
         const locked = n1.commands.findIndex((line) => line.startsWith("hold: "));
@@ -85,7 +85,7 @@ describe("brick moves on scripted hosts", () => {
             );
             return true;
         });
-        assert.ok(n1.commands.includes(commandLine(lvremoveArgs(target))), "the new brick's LV is removed");
+        assert.ok(n1.commands.includes(commandLine(lvremoveArgs(target, { lv: true, pool: true }))), "the new brick's LV is removed");
         assert.deepEqual(n1.ran(new RegExp(`${brickMount(old)}|vg_1111/(brick|tp)_`)).filter((line) => /^(umount|lvremove|rmdir|sh -c) /.test(line)), [], "nothing removes the old brick");
     });
 

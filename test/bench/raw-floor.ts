@@ -16,7 +16,6 @@ import {
     lvremoveArgs,
     mkfsArgs,
     mountArgs,
-    thinPoolRemoveArgs,
     volumeCreateArgs,
     type BrickSpec,
 } from "../../components/volume/commands";
@@ -42,7 +41,7 @@ const makeBrick = (brick: RawBrick) =>
     script([["mkdir", "-p", brickMount(brick)], lvcreateArgs(brick), mkfsArgs(brick), fstabAddArgs(brick), mountArgs(brick), ["mkdir", "-p", brickPath(brick)], ["sync", "-f", brickMount(brick)]]);
 
 const removeBrick = (brick: RawBrick) =>
-    script([["umount", brickMount(brick)], fstabRemoveArgs(brick), lvremoveArgs(brick), thinPoolRemoveArgs(brick), ["rmdir", brickMount(brick)]]);
+    script([["umount", brickMount(brick)], fstabRemoveArgs(brick), lvremoveArgs(brick, { lv: true, pool: true }), ["rmdir", brickMount(brick)]]);
 
 /** One executor per node and VG: a connection each (a distinct tunnel factory keeps them apart). */
 class Connections {

@@ -5,7 +5,7 @@ import { commandLine, volumeInfoArgs } from "../../remote";
 import { readFixture } from "../../remote/testing/fixtures";
 import { ScriptedHost } from "../../remote/testing/scripted-host";
 import { GiB } from "../../sizes";
-import { brickMount, brickPath, fstabAddArgs, fstabRemoveArgs, lvremoveArgs, mkfsArgs, mountArgs, thinPoolRemoveArgs } from "../commands";
+import { brickMount, brickPath, fstabAddArgs, fstabRemoveArgs, lvremoveArgs, mkfsArgs, mountArgs } from "../commands";
 import type { VolumeInputs } from "../inputs";
 import { threeNodeTopology } from "./topology";
 
@@ -13,8 +13,26 @@ export const topology = threeNodeTopology((n) => [{ path: "/dev/sdb", vgName: `v
 export const inputs: VolumeInputs = { topology, volumeName: "web", size: "1Gi", durability: { type: "replicate", replica: 3 }, options: { "performance.cache-size": "64MB" }, snapshotFactor: 1 };
 export const OK_XML = "<cliOutput><opRet>0</opRet><opErrno>0</opErrno><opErrstr></opErrstr></cliOutput>";
 export const FAILED_XML = "<cliOutput><opRet>-1</opRet><opErrno>2</opErrno><opErrstr>injected failure</opErrstr></cliOutput>";
-const emptyPool = (vgName: string, id: string) =>
-    JSON.stringify({ report: [{ lv: [{ lv_name: `tp_${id}`, vg_name: vgName, lv_size: String(GiB), lv_attr: "twi-a-tz--", pool_lv: "", data_percent: "0.00", lv_metadata_size: "8388608", thin_count: "0", lv_tags: "" }] }] });
+/** A brick's thin pool, holding its thin LV or nothing. */
+const poolReport = (vgName: string, id: string, holdsLv: boolean) => {
+    const pool = { lv_name: `tp_${id}`, vg_name: vgName, lv_size: String(GiB), lv_attr: "twi-a-tz--", pool_lv: "", data_percent: "0.00", lv_metadata_size: "8388608", thin_count: holdsLv ? "1" : "0", lv_tags: "" };
+    const lv = { lv_name: `brick_${id}`, vg_name: vgName, lv_size: String(GiB), lv_attr: "Vwi-a-tz--", pool_lv: `tp_${id}`, data_percent: "0.00", lv_metadata_size: "", thin_count: "", lv_tags: "" };
+    return JSON.stringify({ report: [{ lv: holdsLv ? [lv, pool] : [pool] }] });
+};
+
+/**
+ * Answers lvcreate, lvs and lvremove as a host whose brick pools exist: a brick's thin LV is there
+ * unless this host tried to create it and a test's rule failed that, or it was removed since.
+ */
+function scriptBrickLvs(host: ScriptedHost, vgName: string): void {
+    const created = new Set<string>();
+    const removed = new Set<string>();
+    const idOf = (line: string, prefix: string) => new RegExp(`${prefix}_([0-9a-f]{32})`).exec(line)?.[1] ?? "";
+    const exists = (id: string) => !removed.has(id) && (created.has(id) || !host.commands.some((line) => line.startsWith("lvcreate ") && idOf(line, "brick") === id));
+    host.on(/^lvcreate /, (line) => (created.add(idOf(line, "brick")), {}))
+        .on(/^lvs /, (line) => ({ stdout: poolReport(vgName, idOf(line, "tp"), exists(idOf(line, "tp"))) }))
+        .on(/^lvremove /, (line) => (removed.add(idOf(line, "brick")), {}));
+}
 
 /** Three scripted nodes holding one empty 10 GiB VG each, in a cluster with no volume yet; `clusterTopology` may differ (devices leaving, say). */
 export function scriptedCluster(clusterTopology: ClusterTopology = topology): { cluster: ClusterAccess; hosts: Map<string, ScriptedHost> } {
@@ -23,8 +41,8 @@ export function scriptedCluster(clusterTopology: ClusterTopology = topology): { 
         const vgName = topology.nodes.find((node) => node.name === name)!.devices[0].vgName;
         host.on(/^gluster /, { stdout: OK_XML })
             .on(commandLine(volumeInfoArgs("web")), { stdout: readFixture("volume-info-missing.xml") })
-            .on(/^vgs /, { stdout: vgsReport(vgName) })
-            .on(/^lvs /, (line) => ({ stdout: emptyPool(vgName, /tp_([0-9a-f]{32})/.exec(line)?.[1] ?? "") }));
+            .on(/^vgs /, { stdout: vgsReport(vgName) });
+        scriptBrickLvs(host, vgName);
     }
     return { cluster: new ClusterAccess(clusterTopology, [], (node) => hosts.get(node.name)!), hosts };
 }
@@ -45,15 +63,16 @@ export function brickSteps(host: ScriptedHost): string[] {
         [commandLine(["mkdir", "-p", brickPath(brick)]), "mkdir brick"],
         [commandLine(["umount", brickMount(brick)]), "umount"],
         [commandLine(fstabRemoveArgs(brick)), "fstab remove"],
-        [commandLine(lvremoveArgs(brick)), "lvremove"],
-        [commandLine(thinPoolRemoveArgs(brick)), "remove pool"],
+        [commandLine(lvremoveArgs(brick, { lv: true, pool: true })), "lvremove"],
+        [commandLine(lvremoveArgs(brick, { lv: true, pool: false })), "lvremove (pool kept)"],
+        [commandLine(lvremoveArgs(brick, { lv: false, pool: true })), "remove pool"],
         [commandLine(["rmdir", brickMount(brick)]), "rmdir"],
     ]);
     return host.commands.flatMap((line) => (line.startsWith("lvcreate") ? ["lvcreate"] : names.has(line) ? [names.get(line)!] : []));
 }
 
 export const FULL_BRICK = ["lvcreate", "mkfs", "mkdir mount", "fstab add", "mount", "mkdir brick"];
-export const FULL_UNDO = ["umount", "fstab remove", "lvremove", "remove pool", "rmdir"];
+export const FULL_UNDO = ["umount", "fstab remove", "lvremove", "rmdir"];
 /** The volume-wide gluster steps ("create web", "stop web") the given hosts ran, in order per host. */
 export const volumeSteps = (...hosts: ScriptedHost[]): string[] =>
     hosts.flatMap((host) => host.ran(/^gluster .*-- volume (create|add-brick|set|start|stop|delete|replace-brick) /).map((line) => line.replace(/^gluster --mode=script --xml -- volume /, "").split(" ").slice(0, 2).join(" ")));
