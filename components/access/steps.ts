@@ -22,12 +22,14 @@ export interface StepOptions {
     /** The brick the step works on, named in the error. */
     readonly brickId?: string;
     readonly timeoutMs?: number;
+    /** RunOptions.oneAtATime: steps of one host with the same key run one after another. */
+    readonly oneAtATime?: string;
 }
 
 /** Runs argv as the named step; rejects with a StepError unless it exits 0. */
 export async function runStep(host: HostExecutor, step: string, argv: readonly string[], options: StepOptions = {}): Promise<CommandResult> {
     try {
-        return await host.run(argv, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+        return await host.run(argv, { ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }), ...(options.oneAtATime === undefined ? {} : { oneAtATime: options.oneAtATime }) });
     } catch (error) {
         throw new StepError(host.label, step, options.brickId, error);
     }

@@ -58,6 +58,8 @@ export class HostConnection {
     private connecting: Promise<LiveClient> | null = null;
     private running = 0;
     private readonly waiting: Array<() => void> = [];
+    /** Per RunOptions.oneAtATime key: the end of the last task given that key. */
+    private readonly inTurn = new Map<string, Promise<void>>();
     private usedSock = false;
     private closed = false;
     private readonly expectedKey: ParsedHostKey;
@@ -72,9 +74,29 @@ export class HostConnection {
 
     /**
      * Runs at most `commandsAtOnce` tasks at a time (each an SSH channel of this one connection),
-     * starting them in arrival order whatever the earlier ones' outcomes.
+     * starting them in arrival order whatever the earlier ones' outcomes. Tasks given the same
+     * `oneAtATime` key also wait for each other, before they queue for a lane.
      */
-    enqueue<T>(task: () => Promise<T>): Promise<T> {
+    enqueue<T>(oneAtATime: string | undefined, task: () => Promise<T>): Promise<T> {
+        if (oneAtATime === undefined) {
+            return this.enqueueForLane(task);
+        }
+        const previous = this.inTurn.get(oneAtATime) ?? Promise.resolve();
+        const result = previous.then(() => this.enqueueForLane(task));
+        const ended = result.then(
+            () => undefined,
+            () => undefined,
+        );
+        this.inTurn.set(oneAtATime, ended);
+        void ended.then(() => {
+            if (this.inTurn.get(oneAtATime) === ended) {
+                this.inTurn.delete(oneAtATime);
+            }
+        });
+        return result;
+    }
+
+    private enqueueForLane<T>(task: () => Promise<T>): Promise<T> {
         return new Promise<T>((resolve, reject) => {
             const start = () => {
                 this.running += 1;

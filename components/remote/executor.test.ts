@@ -206,6 +206,20 @@ describe("SshExecutor against a local sshd", function () {
         assert.equal(sshd.acceptedLogins(), loginsBefore + 1);
     });
 
+    it("runs commands given the same oneAtATime key one after another, and they wait without holding a lane", async () => {
+        const executor = new SshExecutor({ ...target, commandsAtOnce: 2 });
+        const stamp = ["sh", "-c", "date +%s%N; sleep 1; date +%s%N"];
+        const span = (stdout: string) => stdout.trim().split("\n").map(BigInt);
+        const keyed = Array.from({ length: 3 }, () => executor.run(stamp, { oneAtATime: "lvm changes to vg_1" }));
+        const other = executor.run(["date", "+%s%N"]);
+        const runs = (await Promise.all(keyed)).map((result) => span(result.stdout));
+        for (const [index, [start]] of runs.entries()) {
+            assert.ok(index === 0 || start >= runs[index - 1][1], `keyed command ${index + 1} started before the one before it ended`);
+        }
+        const [otherStart] = span((await other).stdout);
+        assert.ok(otherStart < runs[0][1], "the unkeyed command ran beside the first keyed one: the waiting ones held no lane");
+    });
+
     it("runs a sequence as one command: the finished count, and the failing command's error as run throws it", async () => {
         const executor = new SshExecutor(target);
         assert.deepEqual(await executor.runSequence([["true"], ["printf", "%s", "-n"]]), { completed: 2 });

@@ -16,6 +16,12 @@ export interface RunOptions {
     okExitCodes?: readonly number[];
     /** Extra strings to mask in errors for this command. */
     redact?: readonly string[];
+    /**
+     * Commands of one host given the same key run one after another, and wait without taking
+     * one of the host's lanes: LVM changes one VG's metadata at a time anyway, so its queue
+     * would otherwise hold every lane and stall the host's quick commands.
+     */
+    oneAtATime?: string;
 }
 
 export interface CommandResult {
@@ -160,7 +166,7 @@ export class SshExecutor implements HostExecutor {
         const redactor = this.redactor.with(options.redact);
         const connection = this.connection();
         const queued = performance.now();
-        return connection.enqueue(async () => {
+        return connection.enqueue(options.oneAtATime, async () => {
             const started = performance.now();
             const timeoutMs = options.timeoutMs ?? this.target.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
             const outcome = await this.execute(connection, line, options.stdin, timeoutMs);
