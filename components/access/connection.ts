@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SshExecutor } from "../remote";
 import type { SshConnection } from "./topology";
 
-/** A file that, when set, receives every host command's class, exit and times: a profile of a run. */
+/** A file that, when set, receives every host command's end time, class, exit and durations: a profile of a run. */
 export const PROFILE_FILE_VARIABLE = "PULUMI_GLUSTER_PROFILE";
 
 export function connectionExecutor(nodeName: string, host: string, connection: SshConnection): SshExecutor {
@@ -21,7 +21,8 @@ export function connectionExecutor(nodeName: string, host: string, connection: S
         onLog: (message) => {
             void pulumi.log.debug(message);
             if (profileFile) {
-                appendFileSync(profileFile, `${message}\n`);
+                // Stamped with the time it ended: a timeline of the run, not only its sums.
+                appendFileSync(profileFile, `${new Date().toISOString()} ${message}\n`);
             }
         },
     });

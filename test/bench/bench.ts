@@ -1,14 +1,19 @@
-// npm run bench [-- volumes|preview|curve|profile]: on the lab, seconds for `pulumi up` of one replica 3
+// npm run bench [-- volumes|preview|curve|profile|db]: on the lab, seconds for `pulumi up` of one replica 3
 // volume and of ten at once against the raw floor measured in the same run (the same commands,
 // one remote command per brick, VGs in parallel: raw-floor.ts); `pulumi preview` of a project
 // (test/stacks/volumes) as a pull request runs it; and the cost curve: up, refresh, preview with
 // no change and the volumes' deletion for 1, 10, 25 and 50 volumes (as many as the lab's disks
 // hold), in seconds per volume, drawn to test/bench/curve.svg. Writes test/bench/results.json
 // (a part run alone keeps the other parts' figures). The profile part sums the host commands of
-// an up, a refresh and a deletion of ten volumes per command class: where the time goes.
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// an up, a refresh and a deletion of ten volumes per command class: where the time goes. The db
+// part runs MariaDB (the test image, BENCH_MARIADB_IMAGE) on a volume with the db-workload preset
+// and on one without: its first start, and rounds of single-row autocommit inserts (per second
+// over the median round).
+import { execFile, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { promisify } from "node:util";
 import { closeAll, ClusterTopology, GlusterCluster, GlusterVolume } from "../../components";
 import { PROFILE_FILE_VARIABLE } from "../../components/access";
 import { parseVgs, vgsArgs } from "../../components/remote";
@@ -24,6 +29,13 @@ const SIZE = "1Gi";
 const DURABILITY = { type: "replicate", replica: 3 } as const;
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
+/**
+ * The engine's resource operations at once (`pulumi up --parallel`): the CLI's default is 4 per
+ * CPU, 8 on a 2-core machine, which would hold back the ninth and tenth volume until others end.
+ * heketi's figures were taken with 16 operations in flight.
+ */
+const ENGINE_PARALLEL = 16;
 
 /** heketi v10.4.1 on this lab (SSH executor, 16 operations in flight), as issue 14 measured it. */
 const HEKETI_SECONDS = { oneVolumeCreate: 14.5, tenVolumesCreate: 104.4, tenVolumesDelete: 121.7 };
@@ -55,10 +67,12 @@ async function volumesBench(lab: Lab): Promise<Record<string, number>> {
     const engine = await volumesStack(lab, "bench", SIZE, () => volumeCount);
     const upWith = async (count: number) => {
         volumeCount = count;
-        return (await timed(() => engine.up()))[1];
+        return (await timed(() => engine.up({ parallel: ENGINE_PARALLEL })))[1];
     };
     try {
         const clusterUp = await upWith(0);
+        // The engine's fixed cost, which the raw floor does not pay: the program, the provider process, the cluster's own resources.
+        const noChangeUp = await upWith(0);
         const oneVolumeUp = await upWith(1);
         const oneVolumeDelete = await upWith(0);
         const tenVolumesUp = await upWith(10);
@@ -70,6 +84,7 @@ async function volumesBench(lab: Lab): Promise<Record<string, number>> {
         const ratio = (value: number, floor: number) => Math.round((100 * value) / floor) / 100;
         return {
             clusterUp,
+            noChangeUp,
             oneVolumeUp,
             oneVolumeDelete,
             tenVolumesUp,
@@ -132,11 +147,11 @@ async function curveBench(lab: Lab): Promise<CurvePoint[]> {
         const curve: CurvePoint[] = [];
         for (const count of points) {
             volumeCount = count;
-            const [, up] = await timed(() => engine.up());
+            const [, up] = await timed(() => engine.up({ parallel: ENGINE_PARALLEL }));
             const [, refresh] = await timed(() => engine.refresh());
             const [, preview] = await timed(() => engine.preview());
             volumeCount = 0;
-            const [, remove] = await timed(() => engine.up());
+            const [, remove] = await timed(() => engine.up({ parallel: ENGINE_PARALLEL }));
             curve.push({ volumes: count, seconds: { up, refresh, preview, delete: remove } });
             console.log(JSON.stringify(curve.at(-1)));
         }
@@ -179,10 +194,10 @@ async function profileBench(lab: Lab): Promise<Record<string, CommandCost[]>> {
     try {
         await engine.up();
         volumeCount = PROFILE_VOLUMES;
-        const up = await costs(() => engine.up());
+        const up = await costs(() => engine.up({ parallel: ENGINE_PARALLEL }));
         const refresh = await costs(() => engine.refresh());
         volumeCount = 0;
-        const remove = await costs(() => engine.up());
+        const remove = await costs(() => engine.up({ parallel: ENGINE_PARALLEL }));
         for (const [name, table] of Object.entries({ up, refresh, delete: remove })) {
             console.log(`${name} of ${PROFILE_VOLUMES} volumes:`);
             console.table(table);
@@ -196,11 +211,103 @@ async function profileBench(lab: Lab): Promise<Record<string, CommandCost[]>> {
     }
 }
 
-/** What a part measured: plain seconds, or the curve, or a profile. */
+const DB_INSERTS = 1000;
+const DB_ROUNDS = 3;
+
+interface DatabaseRun {
+    /** The entrypoint's first initialisation of the empty datadir and the server's start. */
+    startSeconds: number;
+    /** Each round's seconds for DB_INSERTS inserts. */
+    roundSeconds: number[];
+    /** Over the median round. */
+    insertsPerSecond: number;
+}
+
+interface DatabaseFigures {
+    volume: string;
+    /** Single-row autocommit INSERTs per round. */
+    inserts: number;
+    preset: DatabaseRun;
+    none: DatabaseRun;
+    /** Inserts per second with the preset over those without. */
+    presetSpeedup: number;
+}
+
+/** MariaDB on a replica 3 volume with the db-workload preset and on one without, one after the other. */
+async function databaseBench(lab: Lab): Promise<DatabaseFigures> {
+    const archive = process.env.BENCH_MARIADB_IMAGE;
+    if (!archive) {
+        throw new Error("bench db: BENCH_MARIADB_IMAGE is not set; run it as 'npm run bench -- db', which builds the MariaDB image first");
+    }
+    const engine = await EngineStack.create({
+        projectName: "pulumi-gluster-bench-db",
+        program: async () => {
+            const cluster = new GlusterCluster("db", labClusterArgs(lab));
+            const volume = (name: string, preset?: "db-workload") => {
+                const created = new GlusterVolume(name, { cluster, size: SIZE, durability: DURABILITY, preset });
+                return { mountSource: created.mountSource, backupVolfileServers: created.backupVolfileServers };
+            };
+            return { preset: volume("dbpreset", "db-workload"), none: volume("dbnone") };
+        },
+    });
+    const scratch = mkdtempSync(path.join(os.tmpdir(), "pulumi-gluster-bench-db-"));
+    try {
+        const rootfs = path.join(scratch, "rootfs");
+        await unpackImage(archive, path.join(scratch, "image"), rootfs);
+        await engine.up();
+        const outputs = await engine.outputs();
+        const run = async (key: "preset" | "none"): Promise<DatabaseRun> => {
+            const volume = outputs[key].value as { mountSource: string; backupVolfileServers: string[] };
+            const script = path.join(repoRoot, "test/bench/mariadb-inserts.sh");
+            const args = [script, rootfs, volume.mountSource, volume.backupVolfileServers.join(":"), String(DB_INSERTS), String(DB_ROUNDS)];
+            const stdout = await runShowingProgress("unshare", ["--mount", "--pid", "--fork", "--kill-child", "--mount-proc", "bash", ...args]);
+            const { startSeconds, roundSeconds } = JSON.parse(stdout) as { startSeconds: number; roundSeconds: number[] };
+            const median = [...roundSeconds].sort((a, b) => a - b)[Math.floor(roundSeconds.length / 2)];
+            return { startSeconds, roundSeconds, insertsPerSecond: Math.round(DB_INSERTS / median) };
+        };
+        const preset = await run("preset");
+        const none = await run("none");
+        console.log(JSON.stringify({ preset, none }));
+        return { volume: `${SIZE} replica 3`, inserts: DB_INSERTS, preset, none, presetSpeedup: Math.round((100 * preset.insertsPerSecond) / none.insertsPerSecond) / 100 };
+    } finally {
+        // The script's mounts (the volume, /dev, /proc) live only in its own mount namespace.
+        rmSync(scratch, { recursive: true, force: true });
+        await engine.destroy().catch((error: Error) => console.error(`destroy failed: ${error.message}`));
+        await engine.dispose();
+    }
+}
+
+/** Runs a command whose progress (stderr) shows as it comes; resolves with its stdout. */
+function runShowingProgress(file: string, args: string[]): Promise<string> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(file, args, { stdio: ["ignore", "pipe", "inherit"] });
+        let stdout = "";
+        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+        child.on("error", reject);
+        child.on("close", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${file} ${args.join(" ")} exited ${code} (see above)`))));
+    });
+}
+
+/** Unpacks the one-layer OCI archive the image build writes into `rootfs`. */
+async function unpackImage(archive: string, layout: string, rootfs: string): Promise<void> {
+    const run = promisify(execFile);
+    mkdirSync(layout);
+    mkdirSync(rootfs);
+    await run("tar", ["-xf", archive, "-C", layout]);
+    const blob = (digest: string) => path.join(layout, "blobs", ...digest.split(":"));
+    const index = JSON.parse(readFileSync(path.join(layout, "index.json"), "utf8")) as { manifests: { digest: string }[] };
+    const manifest = JSON.parse(readFileSync(blob(index.manifests[0].digest), "utf8")) as { layers: { digest: string }[] };
+    for (const layer of manifest.layers) {
+        await run("tar", ["-xzf", blob(layer.digest), "-C", rootfs]);
+    }
+}
+
+/** What a part measured: plain seconds, or the curve, or a profile, or the database's figures. */
 interface Figures {
     seconds?: Record<string, number>;
     curve?: CurvePoint[];
     profile?: Record<string, CommandCost[]>;
+    database?: DatabaseFigures;
 }
 
 const PARTS: Record<string, (lab: Lab) => Promise<Figures>> = {
@@ -208,6 +315,7 @@ const PARTS: Record<string, (lab: Lab) => Promise<Figures>> = {
     preview: async (lab) => ({ seconds: await previewBench(lab) }),
     curve: async (lab) => ({ curve: await curveBench(lab) }),
     profile: async (lab) => ({ profile: await profileBench(lab) }),
+    db: async (lab) => ({ database: await databaseBench(lab) }),
 };
 
 async function main(only: string | undefined): Promise<void> {
@@ -220,6 +328,7 @@ async function main(only: string | undefined): Promise<void> {
     const seconds: Record<string, number> = { ...previous.seconds };
     let curve = previous.curve;
     let profile = previous.profile;
+    let database = previous.database;
     try {
         for (const [name, part] of Object.entries(PARTS)) {
             if (only === undefined || only === name) {
@@ -227,6 +336,7 @@ async function main(only: string | undefined): Promise<void> {
                 Object.assign(seconds, figures.seconds);
                 curve = figures.curve ?? curve;
                 profile = figures.profile ?? profile;
+                database = figures.database ?? database;
             }
         }
     } finally {
@@ -237,10 +347,12 @@ async function main(only: string | undefined): Promise<void> {
         machine: { cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
         lab: { nodes: lab.nodes.length, devicesPerNode: lab.nodes[0].devices.length },
         volume: { size: SIZE, durability: "replica 3", previewSize: PREVIEW_VOLUME_SIZE, curveSize: CURVE_VOLUME_SIZE },
-        heketi: { source: "issue 14, same lab, heketi v10.4.1", seconds: HEKETI_SECONDS },
+        engine: { parallel: ENGINE_PARALLEL },
+        heketi: { source: "issue 14, same lab, heketi v10.4.1, 16 operations in flight", seconds: HEKETI_SECONDS },
         seconds,
         curve,
         profile,
+        database,
     };
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
     console.log(JSON.stringify(seconds, null, 2));

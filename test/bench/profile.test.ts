@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { commandCosts } from "./profile";
 
 describe("bench profile", () => {
-    it("sums the executor's lines per command class, costliest first, and skips other lines", () => {
+    it("sums the executor's lines per command class (stamped with a time or not), costliest first, and skips other lines", () => {
         const lines = [
             "n1 (10.77.0.11): lvcreate: exit 0 in 800 ms (queued 40 ms)",
-            "n2 (10.77.0.12): lvcreate: exit 5 in 1250 ms (queued 0 ms)",
+            "2026-11-27T08:50:01.250Z n2 (10.77.0.12): lvcreate: exit 5 in 1250 ms (queued 0 ms)",
             "n1 (10.77.0.11): sequence [mkfs.xfs, mkdir, sh, mount, mkdir]: exit 0 in 2000 ms (queued 100 ms)",
             "n3 (10.77.0.13): gluster volume info: lost in 3 ms (queued 7 ms)",
             "n1 (10.77.0.11): connecting",

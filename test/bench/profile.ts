@@ -1,5 +1,6 @@
 // Where an operation's time goes on the hosts: the executor's debug lines ("n1 (10.77.0.11):
-// lvcreate: exit 0 in 812 ms (queued 40 ms)"), summed per command class. Pure, for the bench.
+// lvcreate: exit 0 in 812 ms (queued 40 ms)", in the profile file after the time the command
+// ended), summed per command class. Pure, for the bench.
 
 /** One command class's total over an operation. */
 export interface CommandCost {
@@ -11,7 +12,7 @@ export interface CommandCost {
     queuedSeconds: number;
 }
 
-const LINE = /^[^:]+: (.+): (?:exit -?\d+|lost|timed out) in (\d+) ms \(queued (\d+) ms\)$/;
+const LINE = /^(?:\d{4}-\d\d-\d\dT[\d:.]+Z )?[^:]+: (.+): (?:exit -?\d+|lost|timed out) in (\d+) ms \(queued (\d+) ms\)$/;
 
 /** The executor's lines summed per command class, costliest first. Other lines are skipped. */
 export function commandCosts(lines: readonly string[]): CommandCost[] {

@@ -188,9 +188,10 @@ export class EngineStack {
         });
     }
 
-    async up(): Promise<UpResult> {
+    /** `parallel`: the engine's resource operations at once (the CLI's default is 4 per CPU). */
+    async up(options: { parallel?: number } = {}): Promise<UpResult> {
         return this.run("up", async (hooks) => {
-            const { summary, outputs } = await this.stack.up(hooks);
+            const { summary, outputs } = await this.stack.up({ ...hooks, ...options });
             return { summary, outputs };
         });
     }

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# npm run bench [-- part]: builds, starts the lab, and runs test/bench/bench.ts in the lab's
+# namespace. The db part's MariaDB image is built first, here: it needs Debian's mirror, which the
+# lab's namespace cannot reach (cached, so a warm build only prints its path).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+npm run --silent build
+bash test/lab/lab.sh up
+if [[ -z ${1:-} || $1 == db ]]; then
+  bash test/apt-install.sh mmdebstrap
+  BENCH_MARIADB_IMAGE=$(bash test/k8s/images/build.sh mariadb | awk '{print $2}')
+  export BENCH_MARIADB_IMAGE
+fi
+exec bash test/lab/lab.sh exec node bin/test/bench/bench.js "$@"
