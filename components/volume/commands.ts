@@ -128,13 +128,13 @@ export function brickGroupArgs(brick: BrickLocation, gid: number): string[][] {
     ];
 }
 
-// No metadata backup per removal, as for lvcreate (heketi's way): each backup is a synced file write.
 /** What of a brick's LVs one lvremove takes: its thin LV, its thin pool, or both (the LV first). */
 export interface BrickLvs {
     readonly lv: boolean;
     readonly pool: boolean;
 }
 
+// No metadata backup per removal, as for lvcreate (heketi's way): each backup is a synced file write.
 export function lvremoveArgs(brick: BrickLocation, parts: BrickLvs): string[] {
     const names = [...(parts.lv ? [brickLvName(brick)] : []), ...(parts.pool ? [thinPoolName(brick)] : [])];
     return ["lvremove", "-f", "--autobackup=n", ...names.map((name) => `${brick.vgName}/${name}`)];
