@@ -29,7 +29,7 @@ export interface StepOptions {
 /** Runs argv as the named step; rejects with a StepError unless it exits 0. */
 export async function runStep(host: HostExecutor, step: string, argv: readonly string[], options: StepOptions = {}): Promise<CommandResult> {
     try {
-        return await host.run(argv, { ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }), ...(options.oneAtATime === undefined ? {} : { oneAtATime: options.oneAtATime }) });
+        return await host.run(argv, { timeoutMs: options.timeoutMs, oneAtATime: options.oneAtATime });
     } catch (error) {
         throw new StepError(host.label, step, options.brickId, error);
     }
