@@ -55,7 +55,7 @@ export class ClusterAccess {
                 continue;
             }
             try {
-                await host.run(["true"]);
+                await ping(host);
                 return host;
             } catch (error) {
                 if (!(error instanceof SshConnectionError)) {
@@ -73,7 +73,7 @@ export class ClusterAccess {
         const answers = await Promise.all(
             names.map(async (name) => {
                 try {
-                    await this.host(name).run(["true"]);
+                    await ping(this.host(name));
                     return undefined;
                 } catch (error) {
                     if (!(error instanceof SshConnectionError)) {
@@ -195,6 +195,11 @@ export class ClusterAccess {
         });
         return { name: node.name, zone: node.zone, storageHost: node.storageHost, devices };
     }
+}
+
+/** Whether the host answers; operations that start at once share one answer. */
+async function ping(host: HostExecutor): Promise<void> {
+    await host.run(["true"], { shareInFlight: true });
 }
 
 function executorFor(node: ClusterNode): HostExecutor {

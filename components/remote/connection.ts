@@ -60,6 +60,8 @@ export class HostConnection {
     private readonly waiting: Array<() => void> = [];
     /** Per RunOptions.oneAtATime key: the end of the last task given that key. */
     private readonly inTurn = new Map<string, Promise<void>>();
+    /** Per command line: the RunOptions.shareInFlight read running now. */
+    private readonly inFlight = new Map<string, Promise<unknown>>();
     private usedSock = false;
     private closed = false;
     private readonly expectedKey: ParsedHostKey;
@@ -94,6 +96,23 @@ export class HostConnection {
             }
         });
         return result;
+    }
+
+    /** The running task of the same `line` if there is one, else `task` started and shared until it ends. */
+    shareInFlight<T>(line: string, task: () => Promise<T>): Promise<T> {
+        const running = this.inFlight.get(line) as Promise<T> | undefined;
+        if (running !== undefined) {
+            return running;
+        }
+        const started = task();
+        this.inFlight.set(line, started);
+        const forget = () => {
+            if (this.inFlight.get(line) === started) {
+                this.inFlight.delete(line);
+            }
+        };
+        started.then(forget, forget);
+        return started;
     }
 
     private enqueueForLane<T>(task: () => Promise<T>): Promise<T> {

@@ -220,6 +220,18 @@ describe("SshExecutor against a local sshd", function () {
         assert.ok(otherStart < runs[0][1], "the unkeyed command ran beside the first keyed one: the waiting ones held no lane");
     });
 
+    it("runs a shareInFlight read once for the callers that ask while it runs, and again for a later caller", async () => {
+        const executor = new SshExecutor(target);
+        // Each run prints its own shell's PID: callers that shared a run see the same one.
+        const read = ["sh", "-c", 'echo "$$"; sleep 0.5'];
+        const shared = await Promise.all([executor.run(read, { shareInFlight: true }), executor.tryRun(read, { shareInFlight: true })]);
+        assert.equal(shared[0].stdout, shared[1].stdout);
+        const unshared = await Promise.all([executor.run(read), executor.run(read)]);
+        assert.notEqual(unshared[0].stdout, unshared[1].stdout);
+        const later = await executor.run(read, { shareInFlight: true });
+        assert.notEqual(later.stdout, shared[0].stdout);
+    });
+
     it("runs a sequence as one command: the finished count, and the failing command's error as run throws it", async () => {
         const executor = new SshExecutor(target);
         assert.deepEqual(await executor.runSequence([["true"], ["printf", "%s", "-n"]]), { completed: 2 });

@@ -22,6 +22,12 @@ export interface RunOptions {
      * would otherwise hold every lane and stall the host's quick commands.
      */
     oneAtATime?: string;
+    /**
+     * A read whose answer callers may share: while the same command runs on this host, another
+     * caller joins it instead of starting its own (ten creates at once ask each host the same
+     * question; on a busy host each answer costs seconds). Never for commands that change anything.
+     */
+    shareInFlight?: boolean;
 }
 
 export interface CommandResult {
@@ -152,6 +158,9 @@ export class SshExecutor implements HostExecutor {
 
     /** Runs argv and resolves with its result whatever the exit code; still rejects on timeout or connection failure. */
     async tryRun(argv: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
+        if (options.shareInFlight === true && options.stdin === undefined) {
+            return this.connection().shareInFlight(commandLine(argv), () => this.execLogged(argv, commandClass(argv), options));
+        }
         return this.execLogged(argv, commandClass(argv), options);
     }
 

@@ -22,6 +22,8 @@ export interface OwnPool {
 
 const BRICK_POOL = /^tp_([0-9a-f]{32})$/;
 
+const THIN_POOLS_ARGS = lvsArgs([], { withoutLocks: true, select: "segtype=thin-pool" });
+
 /** The pools tagged `tag` among `lvs` of `node`. */
 export function ownPools(node: string, lvs: ReadonlyArray<{ lvName: string; vgName: string; tags: readonly string[] }>, tag: string): OwnPool[] {
     return lvs.flatMap((lv) => {
@@ -30,14 +32,18 @@ export function ownPools(node: string, lvs: ReadonlyArray<{ lvName: string; vgNa
     });
 }
 
-/** The tagged pools on every node that answers (one `lvs` per node, all at once). */
+/**
+ * The tagged pools on every node that answers (one `lvs` per node, all at once). Every thin pool is
+ * listed and the tag picked here, so that creates starting together share one read per host: the
+ * pools tagged for this resource are made by this operation alone, after the read.
+ */
 export async function findOwnPools(cluster: ClusterAccess, tag: string): Promise<OwnPool[]> {
     const perNode = await Promise.all(
         cluster.topology.nodes.map(async (node) => {
             const host = cluster.host(node.name);
             try {
                 // What earlier runs left is committed: the read need not wait behind other creates' lvcreates.
-                return ownPools(node.name, parseLvs((await host.run(lvsArgs([`@${tag}`], { withoutLocks: true }))).stdout), tag);
+                return ownPools(node.name, parseLvs((await host.run(THIN_POOLS_ARGS, { shareInFlight: true })).stdout), tag);
             } catch (error) {
                 if (error instanceof SshConnectionError) {
                     void pulumi.log.warn(`${host.label}: unreachable, so bricks an interrupted create may have left there are not looked for: ${describeCause(error, host.label)}`);
