@@ -143,7 +143,11 @@ async function curveBench(lab: Lab): Promise<CurvePoint[]> {
         await engine.up();
         const capacity = await volumesThatFit(lab, parseSize(CURVE_VOLUME_SIZE));
         const points = CURVE_POINTS.filter((count) => count <= capacity);
+        const skipped = CURVE_POINTS.filter((count) => count > capacity);
         console.log(`curve: ${points.join(", ")} volumes (the disks hold ${capacity} of ${CURVE_VOLUME_SIZE})`);
+        if (skipped.length > 0) {
+            console.log(`curve: ${skipped.join(", ")} volumes skipped: the lab's disks are too small; run 'npm run lab:down' so that the curve makes a lab of 20G disks`);
+        }
         const curve: CurvePoint[] = [];
         for (const count of points) {
             volumeCount = count;
