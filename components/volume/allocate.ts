@@ -8,7 +8,8 @@ import { FSTAB_SYNC_ARGS, type HostExecutor } from "../remote";
 import { allocateBrick, finishBrick, newProgress } from "./bricks";
 import { brickMount, ownerTag } from "./commands";
 import type { VolumeBrick, VolumeInputs } from "./inputs";
-import { allSucceed, type Made, rollBack } from "./rollback";
+import { type Made, rollBack } from "./rollback";
+import { allSucceed } from "./settle";
 
 /**
  * Places bricks and takes their space under the hosts' placement lock, so no other create places

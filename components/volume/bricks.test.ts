@@ -100,7 +100,8 @@ describe("brick lifecycle (scripted host)", () => {
     it("destroys a brick's LV and pool with one lvremove, but keeps a pool that holds snapshots", async () => {
         const whole = new ScriptedHost("n1").on(line(POOL_REPORT), { stdout: poolReport(true) });
         await destroyBrick(whole, brick);
-        assert.deepEqual(whole.commands, [line(["umount", brickMount(brick)]), line(fstabRemoveArgs(brick)), line(POOL_REPORT), REMOVE_BOTH, line(["rmdir", brickMount(brick)])]);
+        // Two round trips: the report beside the umount, then the fstab line and the LVs in one sequence beside the rmdir.
+        assert.deepEqual(whole.commands, [line(POOL_REPORT), line(["umount", brickMount(brick)]), line(fstabRemoveArgs(brick)), line(["rmdir", brickMount(brick)]), REMOVE_BOTH]);
         const snapshotted = new ScriptedHost("n1").on(line(POOL_REPORT), { stdout: poolReport(true, 2) });
         await destroyBrick(snapshotted, brick);
         assert.ok(snapshotted.commands.includes(line(lvremoveArgs(brick, { lv: true, pool: false }))), "only the brick's LV goes");
@@ -113,18 +114,32 @@ describe("brick lifecycle (scripted host)", () => {
             .on(line(POOL_REPORT), { stdout: poolReport(false) })
             .on("rmdir", { exitCode: 1, stderr: `rmdir: failed to remove '${brickMount(brick)}': No such file or directory` });
         await destroyBrick(poolOnly, brick);
-        assert.deepEqual(poolOnly.commands, [line(["umount", brickMount(brick)]), line(fstabRemoveArgs(brick)), line(POOL_REPORT), line(lvremoveArgs(brick, { lv: false, pool: true })), line(["rmdir", brickMount(brick)])]);
+        assert.deepEqual(poolOnly.commands, [line(POOL_REPORT), line(["umount", brickMount(brick)]), line(fstabRemoveArgs(brick)), line(["rmdir", brickMount(brick)]), line(lvremoveArgs(brick, { lv: false, pool: true }))]);
         const noGroup = new ScriptedHost("n1").on("lvs", { exitCode: 5, stderr: `Volume group "${brick.vgName}" not found` });
         await destroyBrick(noGroup, brick);
         assert.deepEqual(noGroup.ran(/^lvremove /), [], "nothing left to remove");
         const unreadable = new ScriptedHost("n1").on("lvs", { exitCode: 5, stderr: "Couldn't find device with uuid abc." });
         await assert.rejects(destroyBrick(unreadable, brick), /n1: lvs thin pool .*Couldn't find device/);
+        assert.deepEqual(unreadable.ran(/^lvremove /), [], "no LV goes on a report that could not be read");
     });
 
     it("drops the fstab line even when the umount fails, then stops before the LV", async () => {
         const host = new ScriptedHost("n1").on("umount", { exitCode: 32, stderr: "umount: target is busy." });
         await assert.rejects(destroyBrick(host, brick), /umount.*target is busy/);
-        assert.deepEqual(host.commands, [line(["umount", brickMount(brick)]), line(fstabRemoveArgs(brick))]);
+        assert.deepEqual(host.commands, [line(POOL_REPORT), line(["umount", brickMount(brick)]), line(fstabRemoveArgs(brick))]);
+    });
+
+    it("keeps the LVs while the fstab line could not be removed, naming that step", async () => {
+        const host = new ScriptedHost("n1").on(line(POOL_REPORT), { stdout: poolReport(true) }).on(line(fstabRemoveArgs(brick)), { exitCode: 1, stderr: "sh: /etc/fstab: Read-only file system" });
+        await assert.rejects(destroyBrick(host, brick), /^StepError: n1: remove fstab line \(brick_0123456789abcdef0123456789abcdef\) failed: .*Read-only file system/);
+        assert.deepEqual(host.ran(/^lvremove /), [], "a line left in fstab never points at a removed LV");
+    });
+
+    it("names the lvremove that failed, and takes an LV already gone as removed", async () => {
+        const failing = new ScriptedHost("n1").on(line(POOL_REPORT), { stdout: poolReport(true) }).on(REMOVE_BOTH, { exitCode: 5, stderr: "Logical volume vg/brick in use." });
+        await assert.rejects(destroyBrick(failing, brick), /^StepError: n1: lvremove \(brick_0123456789abcdef0123456789abcdef\) failed: .*in use/);
+        const gone = new ScriptedHost("n1").on(line(POOL_REPORT), { stdout: poolReport(true) }).on(REMOVE_BOTH, { exitCode: 5, stderr: "Failed to find logical volume" });
+        await destroyBrick(gone, brick);
     });
 });
 

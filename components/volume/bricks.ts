@@ -4,7 +4,7 @@
 // failure names its step.
 
 import * as pulumi from "@pulumi/pulumi";
-import { parseLvs, type HostExecutor } from "../remote";
+import { type LogicalVolume, parseLvs, type HostExecutor } from "../remote";
 import { parseSignatures, runStep, runSteps, type SequenceStep, signatureProbeArgs, StepError } from "../access";
 import {
     brickDevice,
@@ -23,8 +23,10 @@ import {
     mkfsArgs,
     mountArgs,
     thinPoolName,
+    type BrickLvs,
     type BrickSpec,
 } from "./commands";
+import { settle } from "./settle";
 
 /** What a brick creation got as far as, so an undo removes exactly that. */
 export interface BrickProgress<Brick extends BrickSpec = BrickSpec> {
@@ -103,22 +105,45 @@ export async function undoBrick(host: HostExecutor, progress: BrickProgress): Pr
 
 /**
  * Removes a brick whatever state it is in: heketi's order (umount; the fstab line even if the
- * umount failed; LV; pool when empty; mount point). Parts already gone are not errors.
+ * umount failed; LV; pool when empty; mount point). Parts already gone are not errors. Two round
+ * trips: the pool's report is read during the umount (unmounting does not change what the pool
+ * holds), and the fstab line and the LVs go in one sequence, beside the mount point's rmdir.
  */
 export async function destroyBrick(host: HostExecutor, brick: BrickSpec): Promise<void> {
     log(host, brick, "destroying");
-    let umountError: unknown;
+    const report = readPool(host, brick);
+    // Read whatever happens next, so a failed umount leaves no unobserved rejection behind.
+    const pool = report.then(
+        (lvs) => ({ lvs }),
+        (error: unknown) => ({ error }),
+    );
     try {
         await unmount(host, brick);
-    } catch (error) {
-        umountError = error;
-    }
-    await runStep(host, "remove fstab line", fstabRemoveArgs(brick), { brickId: brick.id });
-    if (umountError !== undefined) {
+    } catch (umountError) {
+        await runStep(host, "remove fstab line", fstabRemoveArgs(brick), { brickId: brick.id });
         throw umountError;
     }
-    await removeBrickLvs(host, brick, true);
-    await removeMountDir(host, brick);
+    const read = await pool;
+    const parts = "error" in read ? undefined : lvRemoval(host, brick, true, read.lvs);
+    const failures = await settle([removeFstabLineAndLvs(host, brick, parts), removeMountDir(host, brick)]);
+    if ("error" in read) {
+        throw read.error;
+    }
+    if (failures.length > 0) {
+        throw failures[0];
+    }
+}
+
+/** The fstab line, then the LVs (when `parts` names any) in the same round trip, as long as the line went. */
+async function removeFstabLineAndLvs(host: HostExecutor, brick: BrickSpec, parts: BrickLvs | undefined): Promise<void> {
+    if (parts === undefined) {
+        await runStep(host, "remove fstab line", fstabRemoveArgs(brick), { brickId: brick.id });
+        return;
+    }
+    const { completed, error } = await host.runSequence([fstabRemoveArgs(brick), lvremoveArgs(brick, parts)], { oneAtATime: lvmChangesOf(brick) });
+    if (error !== undefined && (completed === 0 || !LV_NOT_FOUND.test(error.stderr))) {
+        throw new StepError(host.label, completed === 0 ? "remove fstab line" : "lvremove", brick.id, error);
+    }
 }
 
 /** What a brick's file system shows of its past: gluster served it, never did, or it cannot be read. */
@@ -169,32 +194,44 @@ async function unmount(host: HostExecutor, brick: BrickSpec): Promise<void> {
 
 /**
  * Removes the brick's LV (when `lv`) and its thin pool in one lvremove, after one report of what
- * the pool holds. heketi's rule: the pool goes only when no other thin LV (a snapshot, say) is
- * left in it. What is already gone is not an error.
+ * the pool holds. What is already gone is not an error.
  */
 async function removeBrickLvs(host: HostExecutor, brick: BrickSpec, lv: boolean): Promise<void> {
-    const pool = thinPoolName(brick);
+    const parts = lvRemoval(host, brick, lv, await readPool(host, brick));
+    if (parts === undefined) {
+        return;
+    }
+    const result = await host.tryRun(lvremoveArgs(brick, parts), { oneAtATime: lvmChangesOf(brick) });
+    if (result.exitCode !== 0 && !LV_NOT_FOUND.test(result.stderr)) {
+        throw new StepError(host.label, "lvremove", brick.id, firstLine(result.stderr) || `exit ${result.exitCode}`);
+    }
+}
+
+/** The brick's pool and the thin LVs in it; none when the pool or its VG is gone. */
+async function readPool(host: HostExecutor, brick: BrickSpec): Promise<LogicalVolume[]> {
     const report = await host.tryRun(brickPoolLvsArgs(brick));
     if (report.exitCode !== 0) {
         if (LV_NOT_FOUND.test(report.stderr)) {
-            return;
+            return [];
         }
         throw new StepError(host.label, "lvs thin pool", brick.id, firstLine(report.stderr) || `exit ${report.exitCode}`);
     }
-    const lvs = parseLvs(report.stdout);
+    return parseLvs(report.stdout);
+}
+
+/**
+ * Which of the brick's LV (when `lv`) and pool to remove, from the pool's report; undefined when
+ * neither. heketi's rule: the pool goes only when no other thin LV (a snapshot, say) is left in it.
+ */
+function lvRemoval(host: HostExecutor, brick: BrickSpec, lv: boolean, lvs: readonly LogicalVolume[]): BrickLvs | undefined {
+    const pool = thinPoolName(brick);
     const removeLv = lv && lvs.some((found) => found.lvName === brickLvName(brick));
     const others = lvs.filter((found) => found.poolLv === pool && !(removeLv && found.lvName === brickLvName(brick)));
     const removePool = lvs.some((found) => found.lvName === pool) && others.length === 0;
     if (others.length > 0) {
         pulumi.log.warn(`${host.label}: thin pool ${brick.vgName}/${pool} still holds ${others.length} thin LV(s) (snapshots?); kept`);
     }
-    if (!removeLv && !removePool) {
-        return;
-    }
-    const result = await host.tryRun(lvremoveArgs(brick, { lv: removeLv, pool: removePool }), { oneAtATime: lvmChangesOf(brick) });
-    if (result.exitCode !== 0 && !LV_NOT_FOUND.test(result.stderr)) {
-        throw new StepError(host.label, "lvremove", brick.id, firstLine(result.stderr) || `exit ${result.exitCode}`);
-    }
+    return removeLv || removePool ? { lv: removeLv, pool: removePool } : undefined;
 }
 
 async function removeMountDir(host: HostExecutor, brick: BrickSpec): Promise<void> {

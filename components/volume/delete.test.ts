@@ -5,7 +5,7 @@ import { SshConnectionError } from "../remote";
 import { createVolume } from "./create";
 import { deleteVolume } from "./delete";
 import type { VolumeOutputs } from "./inputs";
-import { brickSteps, FAILED_XML, FULL_UNDO, inputs, scriptedCluster, volumeSteps } from "./testing/scripted-cluster";
+import { brickSteps, FAILED_XML, FULL_DESTROY, inputs, scriptedCluster, volumeSteps } from "./testing/scripted-cluster";
 
 async function createdVolume(): Promise<VolumeOutputs> {
     return (await createVolume(scriptedCluster().cluster, inputs)).outs!;
@@ -20,7 +20,7 @@ describe("delete on scripted hosts", () => {
         await deleteVolume(cluster, volume);
         assert.deepEqual(volumeSteps(...hosts.values()), ["stop web", "delete web"]);
         for (const host of hosts.values()) {
-            assert.deepEqual(brickSteps(host), FULL_UNDO, `${host.label} removed its brick`);
+            assert.deepEqual(brickSteps(host), FULL_DESTROY, `${host.label} removed its brick`);
         }
     });
 
@@ -32,7 +32,7 @@ describe("delete on scripted hosts", () => {
         }
         await deleteVolume(cluster, volume);
         assert.deepEqual(volumeSteps(...hosts.values()), ["stop web", "delete web"]);
-        assert.deepEqual(brickSteps(hosts.get("n2")!), FULL_UNDO);
+        assert.deepEqual(brickSteps(hosts.get("n2")!), FULL_DESTROY);
     });
 
     it("removes the bricks of a volume deleted by hand, and bricks half gone are no error", async () => {
@@ -46,7 +46,7 @@ describe("delete on scripted hosts", () => {
             .on(/^lvremove -f --autobackup=n \S+\/brick_/, { exitCode: 5, stderr: "Failed to find logical volume" });
         await deleteVolume(cluster, volume);
         assert.deepEqual(volumeSteps(...hosts.values()), ["stop web"], "no delete of a volume that is gone");
-        assert.deepEqual(brickSteps(hosts.get("n3")!), FULL_UNDO);
+        assert.deepEqual(brickSteps(hosts.get("n3")!), FULL_DESTROY);
     });
 
     it("refuses before stopping anything while a brick host is unreachable, naming it", async () => {
@@ -65,8 +65,8 @@ describe("delete on scripted hosts", () => {
         const { cluster, hosts } = scriptedCluster();
         hosts.get("n2")!.on(/^umount /, { exitCode: 32, stderr: "umount: target is busy." });
         await assert.rejects(deleteVolume(cluster, volume), /deleting volume 'web': the volume is gone but some bricks could not be removed: n2: umount \(brick_[0-9a-f]{32}\) failed: umount: target is busy\./);
-        assert.deepEqual(brickSteps(hosts.get("n1")!), FULL_UNDO);
-        assert.deepEqual(brickSteps(hosts.get("n3")!), FULL_UNDO);
+        assert.deepEqual(brickSteps(hosts.get("n1")!), FULL_DESTROY);
+        assert.deepEqual(brickSteps(hosts.get("n3")!), FULL_DESTROY);
         assert.deepEqual(brickSteps(hosts.get("n2")!), ["umount", "fstab remove"], "n2 keeps its LV while the brick is mounted");
     });
 });

@@ -4,14 +4,16 @@
 import { ClusterAccess, describeCause } from "../access";
 import { destroyBrick } from "./bricks";
 import type { VolumeOutputs } from "./inputs";
-import { settle, stopAndDelete } from "./rollback";
+import { stopAndDelete } from "./rollback";
+import { settle } from "./settle";
 
 export async function deleteVolume(cluster: ClusterAccess, props: VolumeOutputs): Promise<void> {
     const name = props.volumeName;
     const brickNodes = props.bricks.map((brick) => brick.node);
     // Stopping first would take the volume away from its clients for a delete that cannot finish.
     await cluster.requireReachable(brickNodes, `deleting volume '${name}': a host holding its bricks is not reachable`);
-    const peer = await cluster.anyPeer(brickNodes);
+    // Those hosts just answered: the first is the peer, without asking it again.
+    const peer = brickNodes.length > 0 ? cluster.host(brickNodes[0]) : await cluster.anyPeer();
     await stopAndDelete(peer, name);
     const failures = await settle(props.bricks.map((brick) => destroyBrick(cluster.host(brick.node), brick)));
     if (failures.length > 0) {

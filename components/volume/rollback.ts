@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterAccess, describeCause, isMissingVolume, StepError, volumeDeleteArgs, volumeStopArgs } from "../access";
 import { runGluster, type HostExecutor } from "../remote";
 import { type BrickProgress, undoBrick } from "./bricks";
+import { settle } from "./settle";
 import type { VolumeBrick } from "./inputs";
 
 /** What a create or an expansion made so far, for the roll-back. */
@@ -51,16 +52,3 @@ export async function stopAndDelete(peer: HostExecutor, name: string): Promise<v
     }
 }
 
-/** Waits for every promise and returns the failures. */
-export async function settle(promises: ReadonlyArray<Promise<unknown>>): Promise<unknown[]> {
-    const results = await Promise.allSettled(promises);
-    return results.flatMap((result) => (result.status === "rejected" ? [result.reason] : []));
-}
-
-/** Waits for every promise; throws the one failure, or all of them in one error. */
-export async function allSucceed(started: ReadonlyArray<Promise<unknown>>): Promise<void> {
-    const failures = await settle(started);
-    if (failures.length > 0) {
-        throw failures.length === 1 ? failures[0] : new Error(failures.map((error) => describeCause(error)).join("; "));
-    }
-}

@@ -73,6 +73,8 @@ export function brickSteps(host: ScriptedHost): string[] {
 
 export const FULL_BRICK = ["lvcreate", "mkfs", "mkdir mount", "fstab add", "mount", "mkdir brick"];
 export const FULL_UNDO = ["umount", "fstab remove", "lvremove", "rmdir"];
+/** destroyBrick's steps as a scripted host records them: the rmdir starts beside the fstab-then-lvremove sequence. */
+export const FULL_DESTROY = ["umount", "fstab remove", "rmdir", "lvremove"];
 /** The volume-wide gluster steps ("create web", "stop web") the given hosts ran, in order per host. */
 export const volumeSteps = (...hosts: ScriptedHost[]): string[] =>
     hosts.flatMap((host) => host.ran(/^gluster .*-- volume (create|add-brick|set|start|stop|delete|replace-brick) /).map((line) => line.replace(/^gluster --mode=script --xml -- volume /, "").split(" ").slice(0, 2).join(" ")));
