@@ -17,6 +17,8 @@ export class ClusterAccess {
     private readonly executors = new Map<string, HostExecutor>();
     /** Set while this operation places: liveInventory then leaves out what other placements claimed. */
     private placing: PlacementSession | undefined;
+    /** The placement session joined by beginPlacement, not yet used by withPlacementLock. */
+    private joinedEarly: { session: PlacementSession; entered: Promise<void> } | undefined;
 
     /**
      * `formerNodes`: nodes that left the topology but may still hold bricks to move off; they
@@ -97,8 +99,10 @@ export class ClusterAccess {
      * allocations run at once. `claimsOf` names the space a placement chose.
      */
     async withPlacementLock<Placed>(doing: string, place: () => Promise<Placed>, claimsOf: (placed: Placed) => SpaceClaim[], allocate: (placed: Placed) => Promise<void>): Promise<Placed> {
-        const session = placementSession(this.topology.nodes);
-        await session.enter(() => this.takeHostLocks(doing));
+        const early = this.joinedEarly;
+        this.joinedEarly = undefined;
+        const session = early?.session ?? placementSession(this.topology.nodes);
+        await (early?.entered ?? session.enter(() => this.takeHostLocks(doing)));
         try {
             const { placed, claims } = await session.place(async () => {
                 this.placing = session;
@@ -119,6 +123,31 @@ export class ClusterAccess {
             return placed;
         } finally {
             await session.leave();
+        }
+    }
+
+    /**
+     * Starts taking the hosts' placement locks for an operation that reads before it places, so
+     * the reads and the wait overlap: withPlacementLock then uses this entry. endPlacement must
+     * follow, and leaves the session if the operation ended before it placed.
+     */
+    beginPlacement(doing: string): void {
+        const session = placementSession(this.topology.nodes);
+        const entered = session.enter(() => this.takeHostLocks(doing));
+        // A failure to take the locks is withPlacementLock's to report, if the operation gets there.
+        entered.catch(() => undefined);
+        this.joinedEarly = { session, entered };
+    }
+
+    /** Leaves the session beginPlacement joined, unless withPlacementLock used (and left) it. */
+    async endPlacement(): Promise<void> {
+        const early = this.joinedEarly;
+        this.joinedEarly = undefined;
+        if (early !== undefined) {
+            await early.entered.then(
+                () => early.session.leave(),
+                () => undefined,
+            );
         }
     }
 

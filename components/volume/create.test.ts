@@ -74,7 +74,16 @@ describe("create on scripted hosts: each step fails in turn", () => {
         await assert.rejects(createVolume(cluster, inputs), /volume 'web': the cluster already has a gluster volume of that name \(seen from n1\)/);
         for (const host of hosts.values()) {
             assert.deepEqual(brickSteps(host), []);
+            assert.deepEqual([host.ran(/^hold: /).length, host.ran(/^release: /).length], [1, 1], `${host.label}: the placement lock taken during the reads was let go`);
         }
+    });
+
+    it("takes the hosts' placement locks while it looks for the volume, not after", async () => {
+        const { cluster, hosts } = scriptedCluster();
+        await createVolume(cluster, inputs);
+        const n1 = hosts.get("n1")!.commands;
+        const lookup = n1.indexOf(commandLine(volumeInfoArgs("web")));
+        assert.ok(n1.findIndex((line) => line.startsWith("hold: ")) < lookup, `n1's lock was asked for before the volume lookup: ${n1.slice(0, lookup + 1).join(" | ")}`);
     });
 });
 

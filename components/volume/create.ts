@@ -15,6 +15,17 @@ import { brickSets, volumeBricks, volumeOutputs } from "./layout";
 import { type Made, rollBack } from "./rollback";
 
 export async function createVolume(cluster: ClusterAccess, inputs: VolumeInputs): Promise<pulumi.dynamic.CreateResult<VolumeOutputs>> {
+    const doing = `creating volume '${inputs.volumeName}'`;
+    // The hosts' placement locks are taken while the reads before placement run.
+    cluster.beginPlacement(doing);
+    try {
+        return await placeAndCreate(cluster, inputs, doing);
+    } finally {
+        await cluster.endPlacement();
+    }
+}
+
+async function placeAndCreate(cluster: ClusterAccess, inputs: VolumeInputs, doing: string): Promise<pulumi.dynamic.CreateResult<VolumeOutputs>> {
     const name = inputs.volumeName;
     const peer = await cluster.anyPeer();
     // Both reads at once; ownPools: what a create of this same resource left when the engine was stopped before it reported.
@@ -39,7 +50,6 @@ export async function createVolume(cluster: ClusterAccess, inputs: VolumeInputs)
     }
     const sizeBytes = parseSize(inputs.size);
     const made: Made = { progress: [], volumeCreated: false };
-    const doing = `creating volume '${name}'`;
     const { placement, bricks } = await placeAndAllocate(cluster, peer, inputs, made, doing, async () => {
         const placement = placeBricks(
             await cluster.liveInventory(),
