@@ -5,10 +5,11 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 npm run --silent build
-# The curve's 50 volumes need more than the default 10G devices; a lab made before keeps its disks
-# (run 'npm run lab:down' first), and the curve then skips the points that do not fit.
+# The curve's 50 volumes need more than the default 10G devices, and memory for 50 brick processes
+# per node (768M holds some 35); a lab made before keeps its disks and memory (run 'npm run
+# lab:down' first), and the curve then skips the points that do not fit.
 lab_options=()
-[[ ${1:-} == curve ]] && lab_options=(--device-size 20G)
+[[ ${1:-} == curve ]] && lab_options=(--device-size 20G --memory 2G)
 bash test/lab/lab.sh up "${lab_options[@]}"
 if [[ -z ${1:-} || $1 == db ]]; then
   bash test/apt-install.sh mmdebstrap

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The storage lab: user-mode Linux nodes with real device-mapper/LVM, XFS, udev, sshd and glusterd,
 # on a bridge inside a network namespace of the lab's own. State lives in <repo>/.lab (ignored).
-#   lab.sh up [--nodes N] [--devices D] [--device-size SIZE]   boot (or complete) the lab
+#   lab.sh up [--nodes N] [--devices D] [--device-size SIZE] [--memory SIZE]
+#                                                              boot (or complete) the lab
 #   lab.sh down                                                stop every node, remove it all
 #   lab.sh node kill|stop|start NAME                           power cut, clean stop, boot
 #   lab.sh node remove NAME                                    power cut, then the node and its disks are gone
@@ -50,21 +51,23 @@ ensure_network() {
   fi
 }
 
-create_node() { # create_node NAME DEVICES SIZE: disks and keys, once
-  local name=$1 devices=$2 size=$3 dir i letters=bcdefghijklmnop
+create_node() { # create_node NAME DEVICES SIZE MEMORY: disks, keys and memory size, once
+  local name=$1 devices=$2 size=$3 memory=$4 dir i letters=bcdefghijklmnop
   dir=$(node_dir "$name")
   [ -f "$dir/created" ] && return
   mkdir -p "$dir"
   truncate -s 2G "$dir/state.img" && mkfs.ext4 -F -q "$dir/state.img"
   for ((i = 0; i < devices; i++)); do truncate -s "$size" "$dir/disk-${letters:i:1}.img"; done
   ssh-keygen -q -t ed25519 -N '' -C "$name" -f "$dir/ssh_host_ed25519_key"
+  echo "$memory" >"$dir/memory"
   touch "$dir/created"
 }
 
 start_node() {
-  local name=$1 dir tap ubds=() disk i=0 letters=bcdefghijklmnop
+  local name=$1 dir tap ubds=() disk i=0 letters=bcdefghijklmnop memory
   dir=$(node_dir "$name")
   if node_running "$name"; then return; fi
+  memory=$(cat "$dir/memory" 2>/dev/null || echo 768M)
   tap="tap${name#n}"
   in_ns ip link show "$tap" >/dev/null 2>&1 || {
     in_ns ip tuntap add dev "$tap" mode tap
@@ -73,7 +76,7 @@ start_node() {
   for disk in "$dir"/disk-*.img; do ubds+=("ubd${letters:i:1}=$disk"); i=$((i + 1)); done
   rm -rf "$dir/pid" "$dir/console.log" "$labdir/uml/$name"
   # setsid: the node gets its own process group, so kill/stop reach all its host processes.
-  in_ns setsid linux.uml mem=768M umid="$name" uml_dir="$labdir/uml" \
+  in_ns setsid linux.uml mem="$memory" umid="$name" uml_dir="$labdir/uml" \
     rootfstype=hostfs rootflags=/ ro init="$init" \
     "ubda=$dir/state.img" "${ubds[@]}" "vec0:transport=tap,ifname=$tap,mac=$(node_mac "$name")" con=null con0=null,fd:1 \
     labdir="$labdir" labnode="$name" labip="$(node_ip "$name")/24" \
@@ -132,18 +135,21 @@ write_lab_json() {
 zone_of() { printf '%d' $(( (${1#n} - 1) % 3 + 1 )); }
 
 cmd_up() {
-  local nodes=3 devices=2 size=10G
+  # Each brick is a glusterfsd of about 18 MiB: 768M holds some 35 bricks per node.
+  local nodes=3 devices=2 size=10G memory=768M
   while [ $# -gt 0 ]; do
     case $1 in
       --nodes) nodes=$2; shift 2 ;;
       --devices) devices=$2; shift 2 ;;
       --device-size) size=$2; shift 2 ;;
-      *) die "unknown option $1 (use --nodes N --devices D --device-size SIZE)" ;;
+      --memory) memory=$2; shift 2 ;;
+      *) die "unknown option $1 (use --nodes N --devices D --device-size SIZE --memory SIZE)" ;;
     esac
   done
   [[ $nodes =~ ^[1-9][0-9]?$ ]] || die "--nodes must be 1..99"
   [[ $devices =~ ^[1-9]$ ]] && [ "$devices" -le 9 ] || die "--devices must be 1..9"
   [[ $size =~ ^[0-9]+[KMGT]?$ ]] || die "--device-size must look like 10G"
+  [[ $memory =~ ^[0-9]+[MG]$ ]] || die "--memory must look like 768M or 2G"
   require_tools
   local existing; existing=$(node_names | wc -l)
   [ "$existing" -le "$nodes" ] || die "the lab has $existing nodes; run 'npm run lab:down' to start smaller"
@@ -151,7 +157,7 @@ cmd_up() {
   mkdir -p "$labdir/ssh" "$labdir/uml"
   [ -f "$labdir/ssh/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C lab -f "$labdir/ssh/id_ed25519"
   ensure_network
-  for ((i = 1; i <= nodes; i++)); do names+=("n$i"); create_node "n$i" "$devices" "$size"; done
+  for ((i = 1; i <= nodes; i++)); do names+=("n$i"); create_node "n$i" "$devices" "$size" "$memory"; done
   write_lab_json
   for name in "${names[@]}"; do start_node "$name"; done
   wait_ready "${names[@]}"
