@@ -228,7 +228,10 @@ function lvRemoval(host: HostExecutor, brick: BrickSpec, lv: boolean, lvs: reado
     const removeLv = lv && lvs.some((found) => found.lvName === brickLvName(brick));
     const others = lvs.filter((found) => found.poolLv === pool && !(removeLv && found.lvName === brickLvName(brick)));
     const removePool = lvs.some((found) => found.lvName === pool) && others.length === 0;
-    if (others.length > 0) {
+    if (others.length > 0 && !lv && others.every((found) => found.lvName === brickLvName(brick))) {
+        // An lvcreate killed or timed out may have made it: its pool carries the owner tag, by which the next create finds it.
+        pulumi.log.warn(`${host.label}: thin pool ${brick.vgName}/${pool} holds ${brickLvName(brick)}, which an lvcreate that did not report may have made; kept, as this run cannot tell that it made it`);
+    } else if (others.length > 0) {
         pulumi.log.warn(`${host.label}: thin pool ${brick.vgName}/${pool} still holds ${others.length} thin LV(s) (snapshots?); kept`);
     }
     return removeLv || removePool ? { lv: removeLv, pool: removePool } : undefined;
