@@ -135,6 +135,11 @@ describe("brick lifecycle (scripted host)", () => {
         assert.deepEqual(host.ran(/^lvremove /), [], "a line left in fstab never points at a removed LV");
     });
 
+    it("names both steps of the fstab-and-lvremove sequence when the connection goes during it", async () => {
+        const host = new ScriptedHost("n1").on(line(POOL_REPORT), { stdout: poolReport(true) }).on(line(fstabRemoveArgs(brick)), new SshConnectionError("n1: connection lost", "n1"));
+        await assert.rejects(destroyBrick(host, brick), /^StepError: n1: remove fstab line, lvremove \(brick_0123456789abcdef0123456789abcdef\) failed: .*connection lost/);
+    });
+
     it("names the lvremove that failed, and takes an LV already gone as removed", async () => {
         const failing = new ScriptedHost("n1").on(line(POOL_REPORT), { stdout: poolReport(true) }).on(REMOVE_BOTH, { exitCode: 5, stderr: "Logical volume vg/brick in use." });
         await assert.rejects(destroyBrick(failing, brick), /^StepError: n1: lvremove \(brick_0123456789abcdef0123456789abcdef\) failed: .*in use/);

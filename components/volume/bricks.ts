@@ -111,16 +111,19 @@ export async function undoBrick(host: HostExecutor, progress: BrickProgress): Pr
  */
 export async function destroyBrick(host: HostExecutor, brick: BrickSpec): Promise<void> {
     log(host, brick, "destroying");
-    const report = readPool(host, brick);
-    // Read whatever happens next, so a failed umount leaves no unobserved rejection behind.
-    const pool = report.then(
+    // Settled into a value, so that a failed umount leaves no unobserved rejection behind.
+    const pool = readPool(host, brick).then(
         (lvs) => ({ lvs }),
         (error: unknown) => ({ error }),
     );
     try {
         await unmount(host, brick);
     } catch (umountError) {
-        await runStep(host, "remove fstab line", fstabRemoveArgs(brick), { brickId: brick.id });
+        try {
+            await runStep(host, "remove fstab line", fstabRemoveArgs(brick), { brickId: brick.id });
+        } finally {
+            await pool;
+        }
         throw umountError;
     }
     const read = await pool;
@@ -140,7 +143,14 @@ async function removeFstabLineAndLvs(host: HostExecutor, brick: BrickSpec, parts
         await runStep(host, "remove fstab line", fstabRemoveArgs(brick), { brickId: brick.id });
         return;
     }
-    const { completed, error } = await host.runSequence([fstabRemoveArgs(brick), lvremoveArgs(brick, parts)], { oneAtATime: lvmChangesOf(brick) });
+    let outcome;
+    try {
+        outcome = await host.runSequence([fstabRemoveArgs(brick), lvremoveArgs(brick, parts)], { oneAtATime: lvmChangesOf(brick) });
+    } catch (lost) {
+        // Timed out or the connection went: either may have run, and the next destroy takes what is gone in its stride.
+        throw new StepError(host.label, "remove fstab line, lvremove", brick.id, lost);
+    }
+    const { completed, error } = outcome;
     if (error !== undefined && (completed === 0 || !LV_NOT_FOUND.test(error.stderr))) {
         throw new StepError(host.label, completed === 0 ? "remove fstab line" : "lvremove", brick.id, error);
     }
