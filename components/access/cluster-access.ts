@@ -99,10 +99,12 @@ export class ClusterAccess {
      * allocations run at once. `claimsOf` names the space a placement chose.
      */
     async withPlacementLock<Placed>(doing: string, place: () => Promise<Placed>, claimsOf: (placed: Placed) => SpaceClaim[], allocate: (placed: Placed) => Promise<void>): Promise<Placed> {
-        const early = this.joinedEarly;
+        if (this.joinedEarly === undefined) {
+            this.beginPlacement(doing);
+        }
+        const { session, entered } = this.joinedEarly!;
         this.joinedEarly = undefined;
-        const session = early?.session ?? placementSession(this.topology.nodes);
-        await (early?.entered ?? session.enter(() => this.takeHostLocks(doing)));
+        await entered;
         try {
             const { placed, claims } = await session.place(async () => {
                 this.placing = session;

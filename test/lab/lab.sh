@@ -135,7 +135,7 @@ write_lab_json() {
 zone_of() { printf '%d' $(( (${1#n} - 1) % 3 + 1 )); }
 
 cmd_up() {
-  # Each brick is a glusterfsd of about 18 MiB: 768M holds some 35 bricks per node.
+  # Each brick is a glusterfsd of about 17 MiB: 768M holds some 35 bricks per node.
   local nodes=3 devices=2 size=10G memory=768M
   while [ $# -gt 0 ]; do
     case $1 in
