@@ -135,8 +135,18 @@ interface CurvePoint {
     seconds: { up: number; refresh: number; preview: number; delete: number };
 }
 
-/** up, refresh, preview with no change and deletion of N volumes, for each N the disks hold. */
-async function curveBench(lab: Lab): Promise<CurvePoint[]> {
+/** test/bench/curve.svg: seconds per volume of each measure against the number of volumes. */
+function writeCurveChart(lab: Lab, curve: readonly CurvePoint[]): void {
+    const perVolume = (key: keyof CurvePoint["seconds"]) => ({ name: key, points: curve.map((point) => [point.volumes, point.seconds[key] / point.volumes] as const) });
+    const svg = curveChart(`seconds per volume (${CURVE_VOLUME_SIZE} replica 3, ${lab.nodes.length} nodes)`, (["up", "refresh", "preview", "delete"] as const).map(perVolume));
+    writeFileSync(path.join(repoRoot, "test/bench/curve.svg"), svg);
+}
+
+/**
+ * up, refresh, preview with no change and deletion of N volumes, for each N the disks hold. Each
+ * finished point is saved at once (results and chart), so a run stopped later keeps it.
+ */
+async function curveBench(lab: Lab, save: (figures: Figures) => void): Promise<CurvePoint[]> {
     let volumeCount = 0;
     const engine = await volumesStack(lab, "curve", CURVE_VOLUME_SIZE, () => volumeCount);
     try {
@@ -158,10 +168,9 @@ async function curveBench(lab: Lab): Promise<CurvePoint[]> {
             const [, remove] = await timed(() => engine.up({ parallel: ENGINE_PARALLEL }));
             curve.push({ volumes: count, seconds: { up, refresh, preview, delete: remove } });
             console.log(JSON.stringify(curve.at(-1)));
+            writeCurveChart(lab, curve);
+            save({ curve });
         }
-        const perVolume = (key: keyof CurvePoint["seconds"]) => ({ name: key, points: curve.map((point) => [point.volumes, point.seconds[key] / point.volumes] as const) });
-        const svg = curveChart(`seconds per volume (${CURVE_VOLUME_SIZE} replica 3, ${lab.nodes.length} nodes)`, (["up", "refresh", "preview", "delete"] as const).map(perVolume));
-        writeFileSync(path.join(repoRoot, "test/bench/curve.svg"), svg);
         return curve;
     } finally {
         await engine.destroy().catch((error: Error) => console.error(`destroy failed: ${error.message}`));
@@ -325,10 +334,11 @@ interface Figures {
     database?: DatabaseFigures;
 }
 
-const PARTS: Record<string, (lab: Lab) => Promise<Figures>> = {
+/** A part: measures on the lab; `save` writes figures it has so far (a part may save more than once). */
+const PARTS: Record<string, (lab: Lab, save: (figures: Figures) => void) => Promise<Figures>> = {
     volumes: async (lab) => ({ seconds: await volumesBench(lab) }),
     preview: async (lab) => ({ seconds: await previewBench(lab) }),
-    curve: async (lab) => ({ curve: await curveBench(lab) }),
+    curve: async (lab, save) => ({ curve: await curveBench(lab, save) }),
     profile: async (lab) => ({ profile: await profileBench(lab) }),
     db: async (lab) => ({ database: await databaseBench(lab) }),
 };
@@ -340,37 +350,33 @@ async function main(only: string | undefined): Promise<void> {
     const lab = loadLab();
     const file = path.join(repoRoot, "test/bench/results.json");
     const previous = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Figures) : {};
-    const seconds: Record<string, number> = { ...previous.seconds };
-    let curve = previous.curve;
-    let profile = previous.profile;
-    let database = previous.database;
+    const kept: Figures = { seconds: { ...previous.seconds }, curve: previous.curve, profile: previous.profile, database: previous.database };
+    const save = (figures: Figures): void => {
+        kept.seconds = { ...kept.seconds, ...figures.seconds };
+        kept.curve = figures.curve ?? kept.curve;
+        kept.profile = figures.profile ?? kept.profile;
+        kept.database = figures.database ?? kept.database;
+        const results = {
+            date: new Date().toISOString(),
+            machine: { cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
+            lab: { nodes: lab.nodes.length, devicesPerNode: lab.nodes[0].devices.length },
+            volume: { size: SIZE, durability: "replica 3", previewSize: PREVIEW_VOLUME_SIZE, curveSize: CURVE_VOLUME_SIZE },
+            engine: { parallel: ENGINE_PARALLEL },
+            heketi: { source: "issue 14, same lab, heketi v10.4.1, 16 operations in flight", seconds: HEKETI_SECONDS },
+            ...kept,
+        };
+        writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+    };
     try {
         for (const [name, part] of Object.entries(PARTS)) {
             if (only === undefined || only === name) {
-                const figures = await part(lab);
-                Object.assign(seconds, figures.seconds);
-                curve = figures.curve ?? curve;
-                profile = figures.profile ?? profile;
-                database = figures.database ?? database;
+                save(await part(lab, save));
             }
         }
     } finally {
         await closeAll();
     }
-    const results = {
-        date: new Date().toISOString(),
-        machine: { cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
-        lab: { nodes: lab.nodes.length, devicesPerNode: lab.nodes[0].devices.length },
-        volume: { size: SIZE, durability: "replica 3", previewSize: PREVIEW_VOLUME_SIZE, curveSize: CURVE_VOLUME_SIZE },
-        engine: { parallel: ENGINE_PARALLEL },
-        heketi: { source: "issue 14, same lab, heketi v10.4.1, 16 operations in flight", seconds: HEKETI_SECONDS },
-        seconds,
-        curve,
-        profile,
-        database,
-    };
-    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-    console.log(JSON.stringify(seconds, null, 2));
+    console.log(JSON.stringify(kept.seconds, null, 2));
     console.log(`written to ${file}`);
 }
 
