@@ -26,6 +26,16 @@ describe("placement session", () => {
         assert.deepEqual(events.filter((event) => event === "take").length, 2, "a later operation takes them again");
     });
 
+    it("lets the locks go without waiting for their holders to end", async () => {
+        const session = new PlacementSession();
+        const events: string[] = [];
+        const slowRelease: HeldCommand = { release: () => (events.push("release asked"), new Promise<void>(() => {})) };
+        const failingRelease: HeldCommand = { release: async () => Promise.reject(new Error("channel already gone")) };
+        await session.enter(async () => [slowRelease, failingRelease]);
+        await session.leave();
+        assert.deepEqual(events, ["release asked"]);
+    });
+
     it("fails every operation waiting for locks that could not be taken, and a later one tries again", async () => {
         const session = new PlacementSession();
         const refused = async (): Promise<HeldCommand[]> => {

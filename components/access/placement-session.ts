@@ -39,7 +39,11 @@ export class PlacementSession {
         }
     }
 
-    /** Leaves the session; the last to leave releases the hosts' locks. */
+    /**
+     * Leaves the session; the last to leave lets the hosts' locks go. Their release (closing each
+     * holder's stdin; the remote shell ends and the flock with it) is not waited for: the caller's
+     * next steps need no lock, and a later session's flock waits on the host until the shell ended.
+     */
     async leave(): Promise<void> {
         this.users -= 1;
         if (this.users > 0 || this.locks === undefined) {
@@ -49,7 +53,8 @@ export class PlacementSession {
         this.locks = undefined;
         this.forgetReads();
         const held = await locks.catch(() => [] as HeldCommand[]);
-        await Promise.all(held.map((lock) => lock.release()));
+        // A release that fails still lets go: the lock ends with its channel, at the latest when the connection closes.
+        void Promise.all(held.map((lock) => lock.release())).catch(() => undefined);
     }
 
     /** Runs `place` after every earlier placement of the process; the claims it returns hold from then on. */

@@ -14,10 +14,20 @@ import { allSucceed } from "./settle";
 /**
  * Places bricks and takes their space under the hosts' placement lock, so no other create places
  * on the same free bytes meanwhile; a failed lvcreate is rolled back before the lock is released.
+ * `beforeAllocating` (a check that ran beside placement) may still refuse, before anything is made.
  */
-export async function placeAndAllocate<Placed extends { bricks: VolumeBrick[] }>(cluster: ClusterAccess, peer: HostExecutor, inputs: VolumeInputs, made: Made, doing: string, place: () => Promise<Placed>): Promise<Placed> {
+export async function placeAndAllocate<Placed extends { bricks: VolumeBrick[] }>(
+    cluster: ClusterAccess,
+    peer: HostExecutor,
+    inputs: VolumeInputs,
+    made: Made,
+    doing: string,
+    place: () => Promise<Placed>,
+    beforeAllocating: () => Promise<void> = async () => {},
+): Promise<Placed> {
     const name = inputs.volumeName;
     return cluster.withPlacementLock(doing, place, (placed) => placed.bricks.map(spaceClaim), async (placed) => {
+        await beforeAllocating();
         try {
             await allocateBricks(cluster, placed.bricks, made, inputs.owner);
         } catch (error) {

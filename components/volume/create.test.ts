@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { commandLine, volumeInfoArgs } from "../remote";
 import { readFixture } from "../remote/testing/fixtures";
-import { volumeCreateArgs, volumeSetArgs } from "./commands";
+import { volumeCreateArgs, volumeSetCommands } from "./commands";
 import { createVolume } from "./create";
 import { ClusterAccess } from "../access";
 import { brickSteps, FAILED_XML, FULL_BRICK, FULL_UNDO, inputs, scriptedCluster, topology, volumeSteps } from "./testing/scripted-cluster";
@@ -19,7 +19,17 @@ describe("create on scripted hosts: each step fails in turn", () => {
         }
         assert.deepEqual(volumeSteps(hosts.get("n1")!), ["create web", "set web", "start web"]);
         assert.ok(hosts.get("n1")!.commands.includes(commandLine(volumeCreateArgs("web", inputs.durability, created.outs!.bricks.map((brick) => `${brick.host}:${brick.path}`)))));
-        assert.ok(hosts.get("n1")!.commands.includes(commandLine(volumeSetArgs("web", "performance.cache-size", "64MB"))));
+        assert.ok(hosts.get("n1")!.commands.includes(commandLine(volumeSetCommands("web", [["performance.cache-size", "64MB"]])[0].argv)));
+    });
+
+    it("sets a preset's options in one gluster call", async () => {
+        const { cluster, hosts } = scriptedCluster();
+        const options = { ...inputs.options, "performance.write-behind": "off", "server.event-threads": "4" };
+        await createVolume(cluster, { ...inputs, options });
+        assert.deepEqual(volumeSteps(hosts.get("n1")!), ["create web", "set web", "start web"]);
+        assert.deepEqual(hosts.get("n1")!.ran(/-- volume set /), [
+            "gluster --mode=script --xml -- volume set web performance.cache-size 64MB performance.write-behind off server.event-threads 4",
+        ]);
     });
 
     const brickFailures: Array<[step: RegExp, label: string, undo: string[]]> = [
@@ -75,6 +85,36 @@ describe("create on scripted hosts: each step fails in turn", () => {
         for (const host of hosts.values()) {
             assert.deepEqual(brickSteps(host), []);
             assert.deepEqual([host.ran(/^hold: /).length, host.ran(/^release: /).length], [1, 1], `${host.label}: the placement lock taken during the reads was let go`);
+        }
+    });
+
+    it("reads the hosts' free space while the name lookup runs, and allocates nothing before it answers", async () => {
+        const { cluster, hosts } = scriptedCluster();
+        let answer = () => {};
+        const answered = new Promise<void>((resolve) => (answer = resolve));
+        hosts.get("n1")!.on(commandLine(volumeInfoArgs("web")), async () => (await answered, { stdout: readFixture("volume-info-missing.xml") }));
+        const created = createVolume(cluster, inputs);
+        for (let turn = 0; turn < 1000 && [...hosts.values()].some((host) => host.ran(/^vgs /).length === 0); turn++) {
+            await new Promise((resolve) => setImmediate(resolve));
+        }
+        for (const host of hosts.values()) {
+            assert.equal(host.ran(/^vgs /).length, 1, `${host.label}'s free space was read before the lookup answered`);
+            assert.deepEqual(brickSteps(host), [], `${host.label}: nothing allocated before the lookup answered`);
+        }
+        answer();
+        await created;
+        for (const host of hosts.values()) {
+            assert.deepEqual(brickSteps(host), FULL_BRICK);
+        }
+    });
+
+    it("stops before allocating when the name lookup fails, and lets the locks go", async () => {
+        const { cluster, hosts } = scriptedCluster();
+        hosts.get("n1")!.on(commandLine(volumeInfoArgs("web")), { exitCode: 1, stderr: "Connection failed. Please check if gluster daemon is operational." });
+        await assert.rejects(createVolume(cluster, inputs), /gluster daemon is operational/);
+        for (const host of hosts.values()) {
+            assert.deepEqual(brickSteps(host), [], `${host.label}: nothing made`);
+            assert.deepEqual([host.ran(/^hold: /).length, host.ran(/^release: /).length], [1, 1], `${host.label}: lock taken and let go`);
         }
     });
 

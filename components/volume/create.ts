@@ -5,12 +5,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterAccess, findVolume, glusterStep, volumeStartArgs } from "../access";
 import { placeBricks } from "../placement";
+import type { HostExecutor } from "../remote";
 import { parseSize } from "../sizes";
 import { adoptVolume } from "./adopt-volume";
 import { finishBricks, flush, placeAndAllocate } from "./allocate";
-import { addBrickArgs, ownerTag, volumeCreateArgs, volumeSetArgs } from "./commands";
+import { addBrickArgs, ownerTag, volumeCreateArgs } from "./commands";
 import { placementLimits, type VolumeInputs, type VolumeOutputs } from "./inputs";
 import { findOwnPools, isOwnVolume, removeStrayBricks } from "./interrupted";
+import { setVolumeOptions } from "./options";
 import { brickSets, volumeBricks, volumeOutputs } from "./layout";
 import { type Made, rollBack } from "./rollback";
 
@@ -28,24 +30,26 @@ export async function createVolume(cluster: ClusterAccess, inputs: VolumeInputs)
 async function placeAndCreate(cluster: ClusterAccess, inputs: VolumeInputs, doing: string): Promise<pulumi.dynamic.CreateResult<VolumeOutputs>> {
     const name = inputs.volumeName;
     const peer = await cluster.anyPeer();
-    // Both reads at once; ownPools: what a create of this same resource left when the engine was stopped before it reported.
-    const [existing, ownPools] = await Promise.all([findVolume(peer, name), inputs.owner === undefined ? [] : findOwnPools(cluster, ownerTag(inputs.owner))]);
-    if (existing && inputs.adopt === true) {
-        return adoptVolume(cluster, peer, inputs, existing);
-    }
-    if (existing && isOwnVolume(existing, inputs.topology, ownPools)) {
-        void pulumi.log.info(`volume '${name}': found as an earlier create of this resource left it (that run was stopped before it reported); finishing it`);
-        const finished = await adoptVolume(cluster, peer, inputs, existing);
-        await flush(cluster, name, finished.outs!.bricks);
-        return finished;
-    }
-    if (existing) {
-        throw new Error(
-            `volume '${name}': the cluster already has a gluster volume of that name (seen from ${peer.label}); ` +
-                "choose another name, delete that volume, or set adopt: true to take it over",
-        );
-    }
-    if (ownPools.length > 0) {
+    const lookup = findVolume(peer, name);
+    // Awaited below, before placing or before the first lvcreate; a failure meanwhile is not unhandled.
+    lookup.catch(() => undefined);
+    // What a create of this same resource left when the engine was stopped before it reported.
+    const ownPools = inputs.owner === undefined ? [] : await findOwnPools(cluster, ownerTag(inputs.owner));
+    // Taking over or cleaning up needs the lookup's answer first; otherwise placement's reads run beside it.
+    if (inputs.adopt === true || ownPools.length > 0) {
+        const existing = await lookup;
+        if (existing && inputs.adopt === true) {
+            return adoptVolume(cluster, peer, inputs, existing);
+        }
+        if (existing && isOwnVolume(existing, inputs.topology, ownPools)) {
+            void pulumi.log.info(`volume '${name}': found as an earlier create of this resource left it (that run was stopped before it reported); finishing it`);
+            const finished = await adoptVolume(cluster, peer, inputs, existing);
+            await flush(cluster, name, finished.outs!.bricks);
+            return finished;
+        }
+        if (existing) {
+            throw nameTaken(name, peer);
+        }
         await removeStrayBricks(cluster, name, ownPools);
     }
     const sizeBytes = parseSize(inputs.size);
@@ -57,6 +61,10 @@ async function placeAndCreate(cluster: ClusterAccess, inputs: VolumeInputs, doin
             placementLimits(sizeBytes, inputs.durability),
         );
         return { placement, bricks: volumeBricks(name, placement, 0) };
+    }, async () => {
+        if (await lookup) {
+            throw nameTaken(name, peer);
+        }
     });
     try {
         await finishBricks(cluster, made, inputs.gid);
@@ -66,9 +74,7 @@ async function placeAndCreate(cluster: ClusterAccess, inputs: VolumeInputs, doin
         for (const set of sets.slice(1)) {
             await glusterStep(peer, "gluster volume add-brick", addBrickArgs(name, inputs.durability, set));
         }
-        for (const [option, value] of Object.entries(inputs.options)) {
-            await glusterStep(peer, `gluster volume set ${option}`, volumeSetArgs(name, option, value));
-        }
+        await setVolumeOptions(peer, name, Object.entries(inputs.options));
         await glusterStep(peer, "gluster volume start", volumeStartArgs(name));
         await flush(cluster, name, bricks);
     } catch (error) {
@@ -76,4 +82,8 @@ async function placeAndCreate(cluster: ClusterAccess, inputs: VolumeInputs, doin
     }
     void pulumi.log.info(`volume '${name}': started with ${bricks.length} bricks in ${placement.sets.length} set(s)`);
     return { id: name, outs: volumeOutputs(inputs, sizeBytes, bricks, []) };
+}
+
+function nameTaken(name: string, peer: HostExecutor): Error {
+    return new Error(`volume '${name}': the cluster already has a gluster volume of that name (seen from ${peer.label}); choose another name, delete that volume, or set adopt: true to take it over`);
 }
