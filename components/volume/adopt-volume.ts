@@ -7,7 +7,7 @@ import type { GlusterVolumeInfo, HostExecutor } from "../remote";
 import { formatSize, parseSize } from "../sizes";
 import { adoptedSizeBytes, durabilityMismatch, locateBricks, sizeBricks, sizeMismatch } from "./adopt";
 import { setBrickGroup } from "./bricks";
-import { volumeSetArgs } from "./commands";
+import { setVolumeOptions } from "./options";
 import type { VolumeInputs, VolumeOutputs } from "./inputs";
 import { volumeOutputs } from "./layout";
 import { brickFilesystemsOf } from "./repair";
@@ -30,9 +30,7 @@ export async function adoptVolume(cluster: ClusterAccess, peer: HostExecutor, in
     if (unmounted.length > 0) {
         throw new Error(`adopting volume '${name}': brick filesystems not mounted: ${unmounted.join(", ")}; mount them (or fix their fstab lines) first`);
     }
-    for (const [option, value] of Object.entries(inputs.options).filter(([option, value]) => info.options[option] !== value)) {
-        await glusterStep(peer, `gluster volume set ${option}`, volumeSetArgs(name, option, value));
-    }
+    await setVolumeOptions(peer, name, Object.entries(inputs.options).filter(([option, value]) => info.options[option] !== value));
     if (inputs.gid !== undefined) {
         await Promise.all(bricks.map((brick) => setBrickGroup(cluster.host(brick.node), brick, inputs.gid!)));
     }

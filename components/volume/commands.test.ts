@@ -26,7 +26,7 @@ import {
     volumeCreateArgs,
     volumeHealArgs,
     volumeResetArgs,
-    volumeSetArgs,
+    volumeSetCommands,
     volumeStartForceArgs,
     volumeStatusArgs,
 } from "./commands";
@@ -121,9 +121,18 @@ describe("volume commands", () => {
         assert.equal(commandLine(addBrickArgs("web", { type: "disperse", data: 2, redundancy: 1 }, bricks)), "gluster --mode=script --xml -- volume add-brick web h1:/b1 h2:/b2 h3:/b3");
     });
 
+    it("sets every option in one command, except gluster's group key, which it takes only alone", () => {
+        const lines = (options: Array<[string, string]>) => volumeSetCommands("web", options).map(({ options: names, argv }) => [names.join(" "), commandLine(argv)]);
+        assert.deepEqual(lines([["performance.cache-size", "64MB"], ["group", "db-workload"], ["server.event-threads", "4"]]), [
+            ["performance.cache-size server.event-threads", "gluster --mode=script --xml -- volume set web performance.cache-size 64MB server.event-threads 4"],
+            ["group", "gluster --mode=script --xml -- volume set web group db-workload"],
+        ]);
+        assert.deepEqual(lines([]), []);
+    });
+
     it("puts every gluster command's words, names and values included, after '--'", () => {
         const cases: Array<[string[], string[]]> = [
-            [volumeSetArgs("web", "diagnostics.client-log-level", "--log-file=/tmp/z"), ["volume", "set", "web", "diagnostics.client-log-level", "--log-file=/tmp/z"]],
+            [volumeSetCommands("web", [["diagnostics.client-log-level", "--log-file=/tmp/z"]])[0].argv, ["volume", "set", "web", "diagnostics.client-log-level", "--log-file=/tmp/z"]],
             [volumeResetArgs("web", "performance.cache-size"), ["volume", "reset", "web", "performance.cache-size"]],
             [volumeStartForceArgs("web"), ["volume", "start", "web", "force"]],
             [volumeStatusArgs("web"), ["volume", "status", "web"]],

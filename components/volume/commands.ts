@@ -173,7 +173,21 @@ export function addBrickArgs(volumeName: string, durability: Durability, bricks:
     return glusterArgs("volume", "add-brick", volumeName, ...counts, ...bricks);
 }
 
-export const volumeSetArgs = (volumeName: string, option: string, value: string): string[] => glusterArgs("volume", "set", volumeName, option, value);
+/** gluster takes its `group` key (a file of options) only alone in a `volume set`. */
+const SET_ALONE = new Set(["group"]);
+
+/**
+ * The `volume set` commands for `options`: every option in one command (one glusterd transaction,
+ * all validated before any is applied), except `group`, which gluster takes only alone.
+ */
+export function volumeSetCommands(volumeName: string, options: ReadonlyArray<readonly [string, string]>): Array<{ options: string[]; argv: string[] }> {
+    const together = options.filter(([option]) => !SET_ALONE.has(option));
+    const alone = options.filter(([option]) => SET_ALONE.has(option));
+    return [...(together.length > 0 ? [together] : []), ...alone.map((pair) => [pair])].map((pairs) => ({
+        options: pairs.map(([option]) => option),
+        argv: glusterArgs("volume", "set", volumeName, ...pairs.flat()),
+    }));
+}
 export const volumeResetArgs = (volumeName: string, option: string): string[] => glusterArgs("volume", "reset", volumeName, option);
 /** Starts the processes of a started volume's bricks that are not running (e.g. after a remount). */
 export const volumeStartForceArgs = (volumeName: string): string[] => glusterArgs("volume", "start", volumeName, "force");

@@ -6,9 +6,10 @@ import { ClusterAccess, findVolume, glusterStep, volumeStartArgs } from "../acce
 import { parseSize } from "../sizes";
 import { sizeWithUnrecordedSets } from "./adopt";
 import { setBrickGroup } from "./bricks";
-import { volumeResetArgs, volumeSetArgs } from "./commands";
+import { volumeResetArgs } from "./commands";
 import { withFormerNodes } from "./evacuation";
 import { expand } from "./expand";
+import { setVolumeOptions } from "./options";
 import { needsRemount, needsStart, optionChanges, type VolumeInputs, type VolumeOutputs } from "./inputs";
 import { volumeOutputs } from "./layout";
 import { evacuate } from "./move";
@@ -20,9 +21,7 @@ export async function updateVolume(cluster: ClusterAccess, olds: VolumeOutputs, 
     const name = news.volumeName;
     const peer = await cluster.anyPeer(olds.bricks.map((brick) => brick.node).filter((node) => news.topology.nodes.some((candidate) => candidate.name === node)));
     const { set, reset } = optionChanges(olds.options, news.options);
-    for (const [option, value] of set) {
-        await glusterStep(peer, `gluster volume set ${option}`, volumeSetArgs(name, option, value));
-    }
+    await setVolumeOptions(peer, name, set);
     for (const option of reset) {
         await glusterStep(peer, `gluster volume reset ${option}`, volumeResetArgs(name, option));
     }
