@@ -22,6 +22,15 @@ export async function findVolume(host: HostExecutor, volumeName: string): Promis
     }
 }
 
+/**
+ * The volume's info out of one `gluster volume info` of every volume, which callers asking the same
+ * host meanwhile share (refreshes or creates starting together): one glusterd query for all of them
+ * instead of one each. A read only: its answer may have started a moment before the call.
+ */
+export async function findVolumeAmongAll(host: HostExecutor, volumeName: string): Promise<GlusterVolumeInfo | undefined> {
+    return (await runGluster(host, volumeInfoArgs(), { parse: parseVolumeInfo, shareInFlight: true })).find((volume) => volume.name === volumeName);
+}
+
 export const volumeStartArgs = (volumeName: string): string[] => glusterArgs("volume", "start", volumeName);
 export const volumeStopArgs = (volumeName: string): string[] => glusterArgs("volume", "stop", volumeName, "force");
 export const volumeDeleteArgs = (volumeName: string): string[] => glusterArgs("volume", "delete", volumeName);

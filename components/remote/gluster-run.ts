@@ -13,6 +13,8 @@ export interface RunGlusterOptions {
      * StepError names the host and the step itself.
      */
     readonly nameHost?: boolean;
+    /** A read that callers asking the same host the same thing meanwhile share (RunOptions.shareInFlight). */
+    readonly shareInFlight?: boolean;
 }
 
 export interface RunGlusterParseOptions<T> extends RunGlusterOptions {
@@ -30,7 +32,7 @@ export function runGluster<T>(host: HostExecutor, argv: readonly string[], optio
 export async function runGluster<T>(host: HostExecutor, argv: readonly string[], options: RunGlusterOptions & { readonly parse?: (xml: string) => T } = {}): Promise<T | string> {
     try {
         const xml = await withGlusterRetry(async () => {
-            const result = await host.tryRun(argv);
+            const result = await host.tryRun(argv, { shareInFlight: options.shareInFlight });
             if (!result.stdout.includes("<cliOutput>")) {
                 const detail = (result.stderr.trim() || result.stdout.trim() || `exit code ${result.exitCode}`).split("\n")[0];
                 throw new GlusterNoAnswerError(`gluster printed no XML: ${detail}`, -1, 0, detail);

@@ -1,12 +1,12 @@
 // Create's orchestration on scripted hosts: every step fails in turn, and the undo that follows
 // removes exactly what was made, in order (the lab tests run the same paths on real hosts).
 import assert from "node:assert/strict";
-import { commandLine, volumeInfoArgs } from "../remote";
+import { commandLine } from "../remote";
 import { readFixture } from "../remote/testing/fixtures";
 import { volumeCreateArgs, volumeSetCommands } from "./commands";
 import { createVolume } from "./create";
 import { ClusterAccess } from "../access";
-import { brickSteps, FAILED_XML, FULL_BRICK, FULL_UNDO, inputs, scriptedCluster, topology, volumeSteps } from "./testing/scripted-cluster";
+import { ALL_VOLUMES_INFO, brickSteps, FAILED_XML, FULL_BRICK, FULL_UNDO, inputs, NO_VOLUMES_XML, scriptedCluster, topology, volumeSteps } from "./testing/scripted-cluster";
 
 describe("create on scripted hosts: each step fails in turn", () => {
     it("runs heketi's steps on every node, then create, set, start, and a flush", async () => {
@@ -80,7 +80,7 @@ describe("create on scripted hosts: each step fails in turn", () => {
 
     it("refuses a name the cluster already uses, changing nothing", async () => {
         const { cluster, hosts } = scriptedCluster();
-        hosts.get("n1")!.on(commandLine(volumeInfoArgs("web")), { stdout: readFixture("volume-info-single.xml").replace(/<name>[^<]*<\/name>/, "<name>web</name>") });
+        hosts.get("n1")!.on(ALL_VOLUMES_INFO, { stdout: readFixture("volume-info-single.xml").replace(/<name>[^<]*<\/name>/, "<name>web</name>") });
         await assert.rejects(createVolume(cluster, inputs), /volume 'web': the cluster already has a gluster volume of that name \(seen from n1\)/);
         for (const host of hosts.values()) {
             assert.deepEqual(brickSteps(host), []);
@@ -92,7 +92,7 @@ describe("create on scripted hosts: each step fails in turn", () => {
         const { cluster, hosts } = scriptedCluster();
         let answer = () => {};
         const answered = new Promise<void>((resolve) => (answer = resolve));
-        hosts.get("n1")!.on(commandLine(volumeInfoArgs("web")), async () => (await answered, { stdout: readFixture("volume-info-missing.xml") }));
+        hosts.get("n1")!.on(ALL_VOLUMES_INFO, async () => (await answered, { stdout: NO_VOLUMES_XML }));
         const created = createVolume(cluster, inputs);
         for (let turn = 0; turn < 1000 && [...hosts.values()].some((host) => host.ran(/^vgs /).length === 0); turn++) {
             await new Promise((resolve) => setImmediate(resolve));
@@ -110,7 +110,7 @@ describe("create on scripted hosts: each step fails in turn", () => {
 
     it("stops before allocating when the name lookup fails, and lets the locks go", async () => {
         const { cluster, hosts } = scriptedCluster();
-        hosts.get("n1")!.on(commandLine(volumeInfoArgs("web")), { exitCode: 1, stderr: "Connection failed. Please check if gluster daemon is operational." });
+        hosts.get("n1")!.on(ALL_VOLUMES_INFO, { exitCode: 1, stderr: "Connection failed. Please check if gluster daemon is operational." });
         await assert.rejects(createVolume(cluster, inputs), /gluster daemon is operational/);
         for (const host of hosts.values()) {
             assert.deepEqual(brickSteps(host), [], `${host.label}: nothing made`);
@@ -122,7 +122,7 @@ describe("create on scripted hosts: each step fails in turn", () => {
         const { cluster, hosts } = scriptedCluster();
         await createVolume(cluster, inputs);
         const n1 = hosts.get("n1")!.commands;
-        const lookup = n1.indexOf(commandLine(volumeInfoArgs("web")));
+        const lookup = n1.findIndex((line) => ALL_VOLUMES_INFO.test(line));
         assert.ok(n1.findIndex((line) => line.startsWith("hold: ")) < lookup, `n1's lock was asked for before the volume lookup: ${n1.slice(0, lookup + 1).join(" | ")}`);
     });
 });
@@ -134,7 +134,7 @@ describe("creates at once in one process (one up)", () => {
         let open = () => {};
         const lvcreateHeld = new Promise<void>((resolve) => (open = resolve));
         for (const host of hosts.values()) {
-            host.on(commandLine(volumeInfoArgs("db")), { stdout: readFixture("volume-info-missing.xml") }).on(/^lvcreate /, async () => {
+            host.on(/^lvcreate /, async () => {
                 await lvcreateHeld;
                 return {};
             });

@@ -3,7 +3,7 @@
 // removes exactly what was made. A create an interrupted run left is finished or cleaned first.
 
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterAccess, findVolume, glusterStep, volumeStartArgs } from "../access";
+import { ClusterAccess, findVolumeAmongAll, glusterStep, volumeStartArgs } from "../access";
 import { placeBricks } from "../placement";
 import type { HostExecutor } from "../remote";
 import { parseSize } from "../sizes";
@@ -30,7 +30,8 @@ export async function createVolume(cluster: ClusterAccess, inputs: VolumeInputs)
 async function placeAndCreate(cluster: ClusterAccess, inputs: VolumeInputs, doing: string): Promise<pulumi.dynamic.CreateResult<VolumeOutputs>> {
     const name = inputs.volumeName;
     const peer = await cluster.anyPeer();
-    const lookup = findVolume(peer, name);
+    // One `volume info` for creates starting together: its answer is shared.
+    const lookup = findVolumeAmongAll(peer, name);
     // Awaited below, before placing or before the first lvcreate; a failure meanwhile is not unhandled.
     lookup.catch(() => undefined);
     // What a create of this same resource left when the engine was stopped before it reported.

@@ -2,7 +2,7 @@
 // a volume missing only when every brick node agrees it is.
 
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterAccess, type ClusterTopology, describeCause, findVolume } from "../access";
+import { ClusterAccess, type ClusterTopology, describeCause, findVolume, findVolumeAmongAll } from "../access";
 import { glusterArgs, type GlusterVolumeInfo, parsePoolList, runGluster, SshConnectionError } from "../remote";
 import { formatSize } from "../sizes";
 import { followBricks, isSized, sizeBricks, sizeWithUnrecordedSets } from "./adopt";
@@ -13,7 +13,8 @@ import { brickFilesystemsOf, warnFullBricks } from "./repair";
 
 export async function readVolume(cluster: ClusterAccess, id: string, props: VolumeOutputs): Promise<pulumi.dynamic.ReadResult<VolumeOutputs>> {
     const peer = await cluster.anyPeer(props.bricks.map((brick) => brick.node));
-    const info = await findVolume(peer, props.volumeName);
+    // Refreshes at once share one `volume info` of every volume per host.
+    const info = await findVolumeAmongAll(peer, props.volumeName);
     if (info === undefined) {
         // One node's word is not enough: a node with a wiped glusterd state also has no such volume.
         const verdict = missingVolumeVerdict(props.volumeName, await missingVolumeWitnesses(cluster, props));

@@ -12,6 +12,10 @@ import { threeNodeTopology } from "./topology";
 export const topology = threeNodeTopology((n) => [{ path: "/dev/sdb", vgName: `vg_${n}${n}${n}${n}`, tags: {} }]);
 export const inputs: VolumeInputs = { topology, volumeName: "web", size: "1Gi", durability: { type: "replicate", replica: 3 }, options: { "performance.cache-size": "64MB" }, snapshotFactor: 1 };
 export const OK_XML = "<cliOutput><opRet>0</opRet><opErrno>0</opErrno><opErrstr></opErrstr></cliOutput>";
+/** `volume info` of every volume on a cluster that has none. */
+export const NO_VOLUMES_XML = "<cliOutput><opRet>0</opRet><opErrno>0</opErrno><opErrstr/><volInfo><volumes><count>0</count></volumes></volInfo></cliOutput>";
+/** Matches `volume info` of every volume (and not of one). */
+export const ALL_VOLUMES_INFO = / -- volume info$/;
 export const FAILED_XML = "<cliOutput><opRet>-1</opRet><opErrno>2</opErrno><opErrstr>injected failure</opErrstr></cliOutput>";
 /** A brick's thin pool, holding its thin LV or nothing. */
 const poolReport = (vgName: string, id: string, holdsLv: boolean) => {
@@ -41,6 +45,7 @@ export function scriptedCluster(clusterTopology: ClusterTopology = topology): { 
         const vgName = topology.nodes.find((node) => node.name === name)!.devices[0].vgName;
         host.on(/^gluster /, { stdout: OK_XML })
             .on(commandLine(volumeInfoArgs("web")), { stdout: readFixture("volume-info-missing.xml") })
+            .on(ALL_VOLUMES_INFO, { stdout: NO_VOLUMES_XML })
             .on(/^vgs /, { stdout: vgsReport(vgName) });
         scriptBrickLvs(host, vgName);
     }
