@@ -7,9 +7,9 @@ import type { GlusterVolumeInfo, HostExecutor } from "../remote";
 import { formatSize, parseSize } from "../sizes";
 import { adoptedSizeBytes, durabilityMismatch, locateBricks, sizeBricks, sizeMismatch } from "./adopt";
 import { setBrickGroup } from "./bricks";
-import { setVolumeOptions } from "./options";
 import type { VolumeInputs, VolumeOutputs } from "./inputs";
 import { volumeOutputs } from "./layout";
+import { setVolumeOptions } from "./options";
 import { brickFilesystemsOf } from "./repair";
 
 /** Takes over an existing volume: reads its bricks from the hosts; only declared options that differ are set. */

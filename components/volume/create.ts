@@ -12,8 +12,8 @@ import { finishBricks, flush, placeAndAllocate } from "./allocate";
 import { addBrickArgs, ownerTag, volumeCreateArgs } from "./commands";
 import { placementLimits, type VolumeInputs, type VolumeOutputs } from "./inputs";
 import { findOwnPools, isOwnVolume, removeStrayBricks } from "./interrupted";
-import { setVolumeOptions } from "./options";
 import { brickSets, volumeBricks, volumeOutputs } from "./layout";
+import { setVolumeOptions } from "./options";
 import { type Made, rollBack } from "./rollback";
 
 export async function createVolume(cluster: ClusterAccess, inputs: VolumeInputs): Promise<pulumi.dynamic.CreateResult<VolumeOutputs>> {
