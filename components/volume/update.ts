@@ -9,10 +9,10 @@ import { setBrickGroup } from "./bricks";
 import { volumeResetArgs } from "./commands";
 import { withFormerNodes } from "./evacuation";
 import { expand } from "./expand";
-import { setVolumeOptions } from "./options";
 import { needsRemount, needsStart, optionChanges, type VolumeInputs, type VolumeOutputs } from "./inputs";
 import { volumeOutputs } from "./layout";
 import { evacuate } from "./move";
+import { setVolumeOptions } from "./options";
 import { bricksOnHosts } from "./refresh";
 import { remountBricks } from "./repair";
 
