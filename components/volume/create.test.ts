@@ -118,6 +118,23 @@ describe("create on scripted hosts: each step fails in turn", () => {
         }
     });
 
+    it("returns from a failure before placing only once the name lookup has ended", async () => {
+        const { cluster, hosts } = scriptedCluster();
+        let answer = () => {};
+        const answered = new Promise<void>((resolve) => (answer = resolve));
+        hosts.get("n1")!.on(ALL_VOLUMES_INFO, async () => (await answered, { stdout: NO_VOLUMES_XML }));
+        hosts.get("n2")!.on(/^lvs .*thin-pool/, { exitCode: 5, stderr: "injected lvs failure" });
+        let settled = false;
+        const created = createVolume(cluster, { ...inputs, owner: "urn:pulumi:dev::p::gluster:volume:GlusterVolume::web" }).finally(() => (settled = true));
+        for (let turn = 0; turn < 100; turn++) {
+            await new Promise((resolve) => setImmediate(resolve));
+        }
+        assert.equal(hosts.get("n2")!.ran(/^lvs .*thin-pool/).length, 1, "the look for pools failed");
+        assert.equal(settled, false, "the create waits for its lookup");
+        answer();
+        await assert.rejects(created, /injected lvs failure/);
+    });
+
     it("takes the hosts' placement locks while it looks for the volume, not after", async () => {
         const { cluster, hosts } = scriptedCluster();
         await createVolume(cluster, inputs);

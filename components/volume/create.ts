@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterAccess, findVolumeAmongAll, glusterStep, volumeStartArgs } from "../access";
 import { placeBricks } from "../placement";
-import type { HostExecutor } from "../remote";
+import type { GlusterVolumeInfo, HostExecutor } from "../remote";
 import { parseSize } from "../sizes";
 import { adoptVolume } from "./adopt-volume";
 import { finishBricks, flush, placeAndAllocate } from "./allocate";
@@ -28,12 +28,24 @@ export async function createVolume(cluster: ClusterAccess, inputs: VolumeInputs)
 }
 
 async function placeAndCreate(cluster: ClusterAccess, inputs: VolumeInputs, doing: string): Promise<pulumi.dynamic.CreateResult<VolumeOutputs>> {
-    const name = inputs.volumeName;
     const peer = await cluster.anyPeer();
     // One `volume info` for creates starting together: its answer is shared.
-    const lookup = findVolumeAmongAll(peer, name);
-    // Awaited below, before placing or before the first lvcreate; a failure meanwhile is not unhandled.
-    lookup.catch(() => undefined);
+    const lookup = findVolumeAmongAll(peer, inputs.volumeName);
+    // A failure before the lookup was awaited is not unhandled, and the read has ended when the create returns.
+    const lookupEnded = lookup.then(
+        () => undefined,
+        () => undefined,
+    );
+    try {
+        return await createAfterLookup(cluster, inputs, doing, peer, lookup);
+    } finally {
+        await lookupEnded;
+    }
+}
+
+/** The lookup (`volume info` of the name) is awaited before placing when the create may adopt or clean up, else before the first lvcreate. */
+async function createAfterLookup(cluster: ClusterAccess, inputs: VolumeInputs, doing: string, peer: HostExecutor, lookup: Promise<GlusterVolumeInfo | undefined>): Promise<pulumi.dynamic.CreateResult<VolumeOutputs>> {
+    const name = inputs.volumeName;
     // What a create of this same resource left when the engine was stopped before it reported.
     const ownPools = inputs.owner === undefined ? [] : await findOwnPools(cluster, ownerTag(inputs.owner));
     // Taking over or cleaning up needs the lookup's answer first; otherwise placement's reads run beside it.
