@@ -42,6 +42,6 @@ export async function expand(cluster: ClusterAccess, peer: HostExecutor, olds: V
             void pulumi.log.warn(`volume '${name}': ${what} after add-brick failed (${describeCause(error)}); run it again by hand`);
         }
     }
-    void pulumi.log.info(`volume '${name}': added ${bricks.length} bricks in ${placement.sets.length} set(s)`);
+    void pulumi.log.info(`volume '${name}': added ${bricks.length} bricks in ${placement.sets.length} set(s); files move to them after this up (gluster volume rebalance ${name} status)`);
     return bricks;
 }

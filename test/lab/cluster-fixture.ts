@@ -163,6 +163,20 @@ export async function waitForHeal(host: SshExecutor, volumeName: string, limitMs
 }
 
 /**
+ * Waits until no node of `volumeName` still runs a rebalance (a volume never rebalanced counts as
+ * done). While one runs, gluster 10 (lookup-optimize on, one rebalance process per node) can
+ * answer a lookup with ENOENT for a file not yet moved (glusterfs issue #973): reads that check
+ * data after an expansion wait for it first.
+ */
+export async function waitForRebalance(host: SshExecutor, volumeName: string, limitMs = 300_000): Promise<void> {
+    await waitFor(`rebalance of ${volumeName} finished`, limitMs, 2000, async () => {
+        const { stdout } = await host.tryRun(glusterArgs("volume", "rebalance", volumeName, "status"));
+        const nodes = [...stdout.matchAll(/<node>[\s\S]*?<statusStr>([^<]*)<\/statusStr>/g)].map((match) => match[1]);
+        return { done: nodes.includes("in progress") ? undefined : true, seen: nodes.join(", ") || stdout.slice(0, 200) };
+    });
+}
+
+/**
  * Runs a shell script on this machine (inside the lab's namespace) as one child process: each
  * `ip netns exec` has its own mount namespace, so a FUSE mount must live and die in one script.
  */

@@ -12,7 +12,7 @@ import { GlusterCluster } from "../../components/cluster";
 import { closeAll, glusterArgs, lvsArgs, parseLvs, parseVolumeInfo, parseVolumeStatus, SshConnectionError, type SshExecutor, volumeInfoArgs } from "../../components/remote";
 import { GlusterVolume, type VolumeBrick } from "../../components/volume";
 import { EngineOperationError, EngineStack, type UpResult } from "../engine/automation";
-import { glusterVolumes, leftovers, onMount, prepareCluster, waitFor, waitForHeal, wipeBricks, wipeCluster, type LabCluster } from "../lab/cluster-fixture";
+import { glusterVolumes, leftovers, onMount, prepareCluster, waitFor, waitForHeal, waitForRebalance, wipeBricks, wipeCluster, type LabCluster } from "../lab/cluster-fixture";
 import { labClusterArgs, labExecutor, labNode, loadLab, type Lab, type LabNode } from "../lab/lab";
 
 const REPLICA_3 = { type: "replicate", replica: 3 } as const;
@@ -202,6 +202,7 @@ async function expandUnderFault(cluster: LabCluster, name: string, nodeName: str
         assert.equal(grown.length, 6, "two replica sets");
         assert.deepEqual(grown.slice(0, 3), bricks, "the first set kept");
         await assertHostsHoldExactly(cluster, grown, [name]);
+        await waitForRebalance(cluster.hosts.get("n1")!, name);
         assert.equal(await onMount(source, backups, READ), written);
         await engine.destroy();
         await assertHostsHoldExactly(cluster, [], []);
@@ -527,6 +528,7 @@ describe("faults: injected on the lab while the engine works", function () {
             const afterRefresh = await engine.up();
             assert.deepEqual((afterRefresh.outputs.regrow.value as VolumeOutput)[2], grown, "after refresh, up adds no set either");
             await assertHostsHoldExactly(cluster, grown, ["regrow"]);
+            await waitForRebalance(cluster.hosts.get("n1")!, "regrow");
             assert.equal(await onMount(source, backups, READ), written);
             assert.deepEqual(grown.slice(0, 3), bricks, "the first set kept");
             await engine.destroy();
