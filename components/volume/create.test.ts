@@ -6,7 +6,7 @@ import { readFixture } from "../remote/testing/fixtures";
 import { volumeCreateArgs, volumeSetCommands } from "./commands";
 import { createVolume } from "./create";
 import { ClusterAccess } from "../access";
-import { ALL_VOLUMES_INFO, brickSteps, FAILED_XML, FULL_BRICK, FULL_UNDO, inputs, NO_VOLUMES_XML, scriptedCluster, topology, volumeSteps } from "./testing/scripted-cluster";
+import { ALL_VOLUMES_INFO, brickSteps, FAILED_XML, FULL_BRICK, FULL_UNDO, inputs, NO_VOLUMES_XML, OK_XML, scriptedCluster, topology, volumeSteps } from "./testing/scripted-cluster";
 
 describe("create on scripted hosts: each step fails in turn", () => {
     it("runs heketi's steps on every node, then create, set, start, and a flush", async () => {
@@ -71,6 +71,45 @@ describe("create on scripted hosts: each step fails in turn", () => {
             }
         });
     }
+
+    it("looks on every host for what an interrupted create left while it finds a peer, not after", async () => {
+        const { cluster, hosts } = scriptedCluster();
+        const readWhenPeerAnswered: number[] = [];
+        hosts.get("n1")!.on(/^true$/, async () => {
+            // Long enough for reads that run beside the ping to reach every host; reads after it would not have begun.
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            readWhenPeerAnswered.push([...hosts.values()].filter((host) => host.ran(/^lvs .*segtype=thin-pool/).length > 0).length);
+            return {};
+        });
+        await createVolume(cluster, { ...inputs, owner: "urn:pulumi:test::project::gluster:volume:Volume::web" });
+        assert.deepEqual(readWhenPeerAnswered, [3], "every host was read before the peer answered");
+    });
+
+    it("flushes the bricks while gluster starts the volume, and reports only once both ended", async () => {
+        const { cluster, hosts } = scriptedCluster();
+        const syncedWhenStartAnswered: number[] = [];
+        hosts.get("n1")!.on(/^gluster .*-- volume start /, async () => {
+            // Long enough for flushes that run beside the start to reach every host; a flush after it would not have begun.
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            syncedWhenStartAnswered.push([...hosts.values()].filter((host) => host.ran(/^sync -f /).length > 0).length);
+            return { stdout: OK_XML };
+        });
+        await createVolume(cluster, inputs);
+        assert.deepEqual(syncedWhenStartAnswered, [3], "every host flushed before the start answered");
+        for (const host of hosts.values()) {
+            assert.equal(host.ran(/^sync \/etc\/fstab$/).length, 1, `${host.label} flushes its fstab`);
+        }
+    });
+
+    it("deletes the volume and every brick when a flush fails, after the start it ran beside", async () => {
+        const { cluster, hosts } = scriptedCluster();
+        hosts.get("n3")!.on(/^sync -f /, { exitCode: 1, stderr: "injected failure" });
+        await assert.rejects(createVolume(cluster, inputs), /creating volume 'web' failed: n3: .*injected failure; everything made so far was removed/);
+        assert.deepEqual(volumeSteps(hosts.get("n1")!), ["create web", "set web", "start web", "stop web", "delete web"]);
+        for (const host of hosts.values()) {
+            assert.deepEqual(brickSteps(host), [...FULL_BRICK, ...FULL_UNDO], `${host.label} removed its whole brick`);
+        }
+    });
 
     it("says what was left behind when the undo fails too", async () => {
         const { cluster, hosts } = scriptedCluster();

@@ -1,5 +1,5 @@
 // Creating a volume, heketi's way with one undo: place and take the bricks' space under the
-// hosts' placement lock, make their file systems, create, set options, start, flush; any failure
+// hosts' placement lock, make their file systems, create, set options, start and flush; any failure
 // removes exactly what was made. A create an interrupted run left is finished or cleaned first.
 
 import * as pulumi from "@pulumi/pulumi";
@@ -11,10 +11,11 @@ import { adoptVolume } from "./adopt-volume";
 import { finishBricks, flush, placeAndAllocate } from "./allocate";
 import { addBrickArgs, ownerTag, volumeCreateArgs } from "./commands";
 import { placementLimits, type VolumeInputs, type VolumeOutputs } from "./inputs";
-import { findOwnPools, isOwnVolume, removeStrayBricks } from "./interrupted";
+import { findOwnPools, isOwnVolume, type OwnPool, removeStrayBricks } from "./interrupted";
 import { brickSets, volumeBricks, volumeOutputs } from "./layout";
 import { setVolumeOptions } from "./options";
 import { type Made, rollBack } from "./rollback";
+import { allSucceed } from "./settle";
 
 export async function createVolume(cluster: ClusterAccess, inputs: VolumeInputs): Promise<pulumi.dynamic.CreateResult<VolumeOutputs>> {
     const doing = `creating volume '${inputs.volumeName}'`;
@@ -28,26 +29,43 @@ export async function createVolume(cluster: ClusterAccess, inputs: VolumeInputs)
 }
 
 async function placeAndCreate(cluster: ClusterAccess, inputs: VolumeInputs, doing: string): Promise<pulumi.dynamic.CreateResult<VolumeOutputs>> {
-    const peer = await cluster.anyPeer();
-    // One `volume info` for creates starting together: its answer is shared.
-    const lookup = findVolumeAmongAll(peer, inputs.volumeName);
-    // A failure before the lookup was awaited is not unhandled, and the read has ended when the create returns.
-    const lookupEnded = lookup.then(
-        () => undefined,
-        () => undefined,
-    );
+    // What a create of this same resource left when the engine was stopped before it reported;
+    // read on every host at once (their connections open meanwhile) while a peer is found.
+    const ownPools = inputs.owner === undefined ? Promise.resolve([]) : findOwnPools(cluster, ownerTag(inputs.owner));
     try {
-        return await createAfterLookup(cluster, inputs, doing, peer, lookup);
+        const peer = await cluster.anyPeer();
+        // One `volume info` for creates starting together: its answer is shared.
+        const lookup = findVolumeAmongAll(peer, inputs.volumeName);
+        try {
+            return await createAfterLookup(cluster, inputs, doing, peer, lookup, ownPools);
+        } finally {
+            await ended(lookup);
+        }
     } finally {
-        await lookupEnded;
+        await ended(ownPools);
     }
 }
 
+/**
+ * Resolves once `read` settled, whichever way: a create that failed before it awaited a read it
+ * started returns only after that read, and the read's own failure is not left unhandled.
+ */
+const ended = (read: Promise<unknown>): Promise<void> => read.then(
+    () => undefined,
+    () => undefined,
+);
+
 /** The lookup (`volume info` of the name) is awaited before placing when the create may adopt or clean up, else before the first lvcreate. */
-async function createAfterLookup(cluster: ClusterAccess, inputs: VolumeInputs, doing: string, peer: HostExecutor, lookup: Promise<GlusterVolumeInfo | undefined>): Promise<pulumi.dynamic.CreateResult<VolumeOutputs>> {
+async function createAfterLookup(
+    cluster: ClusterAccess,
+    inputs: VolumeInputs,
+    doing: string,
+    peer: HostExecutor,
+    lookup: Promise<GlusterVolumeInfo | undefined>,
+    ownPoolsRead: Promise<OwnPool[]>,
+): Promise<pulumi.dynamic.CreateResult<VolumeOutputs>> {
     const name = inputs.volumeName;
-    // What a create of this same resource left when the engine was stopped before it reported.
-    const ownPools = inputs.owner === undefined ? [] : await findOwnPools(cluster, ownerTag(inputs.owner));
+    const ownPools = await ownPoolsRead;
     // Taking over or cleaning up needs the lookup's answer first; otherwise placement's reads run beside it.
     if (inputs.adopt === true || ownPools.length > 0) {
         const existing = await lookup;
@@ -88,8 +106,9 @@ async function createAfterLookup(cluster: ClusterAccess, inputs: VolumeInputs, d
             await glusterStep(peer, "gluster volume add-brick", addBrickArgs(name, inputs.durability, set));
         }
         await setVolumeOptions(peer, name, Object.entries(inputs.options));
-        await glusterStep(peer, "gluster volume start", volumeStartArgs(name));
-        await flush(cluster, name, bricks);
+        // What must survive a power cut (fstab lines, the brick directories and the xattrs `volume
+        // create` set) is written by now: it is flushed while gluster starts the brick processes.
+        await allSucceed([glusterStep(peer, "gluster volume start", volumeStartArgs(name)), flush(cluster, name, bricks)]);
     } catch (error) {
         throw await rollBack(cluster, peer, name, made, error, doing);
     }
