@@ -50,10 +50,12 @@ async function placeAndCreate(cluster: ClusterAccess, inputs: VolumeInputs, doin
  * Resolves once `read` settled, whichever way: a create that failed before it awaited a read it
  * started returns only after that read, and the read's own failure is not left unhandled.
  */
-const ended = (read: Promise<unknown>): Promise<void> => read.then(
-    () => undefined,
-    () => undefined,
-);
+function ended(read: Promise<unknown>): Promise<void> {
+    return read.then(
+        () => undefined,
+        () => undefined,
+    );
+}
 
 /** The lookup (`volume info` of the name) is awaited before placing when the create may adopt or clean up, else before the first lvcreate. */
 async function createAfterLookup(
