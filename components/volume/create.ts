@@ -15,7 +15,7 @@ import { findOwnPools, isOwnVolume, type OwnPool, removeStrayBricks } from "./in
 import { brickSets, volumeBricks, volumeOutputs } from "./layout";
 import { setVolumeOptions } from "./options";
 import { type Made, rollBack } from "./rollback";
-import { allSucceed } from "./settle";
+import { allSucceed, settle } from "./settle";
 
 export async function createVolume(cluster: ClusterAccess, inputs: VolumeInputs): Promise<pulumi.dynamic.CreateResult<VolumeOutputs>> {
     const doing = `creating volume '${inputs.volumeName}'`;
@@ -39,22 +39,12 @@ async function placeAndCreate(cluster: ClusterAccess, inputs: VolumeInputs, doin
         try {
             return await createAfterLookup(cluster, inputs, doing, peer, lookup, ownPools);
         } finally {
-            await ended(lookup);
+            // A create that failed before it awaited a read it started returns only after that read ended (its failure handled here).
+            await settle([lookup]);
         }
     } finally {
-        await ended(ownPools);
+        await settle([ownPools]);
     }
-}
-
-/**
- * Resolves once `read` settled, whichever way: a create that failed before it awaited a read it
- * started returns only after that read, and the read's own failure is not left unhandled.
- */
-function ended(read: Promise<unknown>): Promise<void> {
-    return read.then(
-        () => undefined,
-        () => undefined,
-    );
 }
 
 /** The lookup (`volume info` of the name) is awaited before placing when the create may adopt or clean up, else before the first lvcreate. */

@@ -92,8 +92,9 @@ async function volumesBench(lab: Lab): Promise<Record<string, number>> {
             const up = await upWith(1);
             const remove = await upWith(0);
             const floor = await rawFloor(topology, 1, parseSize(SIZE));
-            rounds.push({ up, remove, floorCreate: seconds(floor.createSeconds * 1000), floorDelete: seconds(floor.deleteSeconds * 1000) });
-            console.log(`one volume, round ${round}: up ${up} s, delete ${remove} s; floor ${rounds[round - 1].floorCreate} s, ${rounds[round - 1].floorDelete} s`);
+            const measured = { up, remove, floorCreate: seconds(floor.createSeconds * 1000), floorDelete: seconds(floor.deleteSeconds * 1000) };
+            rounds.push(measured);
+            console.log(`one volume, round ${round}: up ${up} s, delete ${remove} s; floor ${measured.floorCreate} s, ${measured.floorDelete} s`);
         }
         const oneVolumeUp = median(rounds.map((round) => round.up));
         const floorOneVolumeCreate = median(rounds.map((round) => round.floorCreate));
