@@ -4,7 +4,7 @@
 import { hostname } from "node:os";
 import * as pulumi from "@pulumi/pulumi";
 import type { Inventory, InventoryNode } from "../placement";
-import { lvsArgs, parseLvs, parseVgs, SshConnectionError, takeHostLock, type HeldCommand, type LogicalVolume, type HostExecutor, vgsArgs } from "../remote";
+import { HostLockTimeoutError, lvsArgs, parseLvs, parseVgs, SshConnectionError, takeHostLock, type HeldCommand, type LogicalVolume, type HostExecutor, vgsArgs } from "../remote";
 import { connectionExecutor } from "./connection";
 import { describeCause } from "./errors";
 import { placementSession, type PlacementSession, type SpaceClaim } from "./placement-session";
@@ -153,16 +153,42 @@ export class ClusterAccess {
         }
     }
 
-    /** Every reachable node's host lock, taken in name order so two holders never wait for each other in a circle. */
+    /**
+     * Every reachable node's host lock. All are first tried at once, none waited for: uncontended,
+     * the usual case, that is one round trip. If another holder has one, those tried are let go
+     * and all are taken in name order, waiting; a try never waits, so two holders never wait for
+     * each other in a circle.
+     */
     private async takeHostLocks(doing: string): Promise<HeldCommand[]> {
         const owner = `${hostname()} pid ${process.pid}: ${doing} since ${new Date().toISOString()}`;
+        const nodes = [...this.topology.nodes].sort((a, b) => a.name.localeCompare(b.name));
+        return (await this.tryHostLocks(nodes, owner, doing)) ?? (await this.takeHostLocksInOrder(nodes, owner, doing));
+    }
+
+    /** Every lock at once without waiting; undefined (none kept) if another holder has one. */
+    private async tryHostLocks(nodes: readonly ClusterNode[], owner: string, doing: string): Promise<HeldCommand[] | undefined> {
+        const tries = await Promise.allSettled(nodes.map((node) => takeHostLock(this.host(node.name), owner, 0)));
+        const held = tries.flatMap((tried) => (tried.status === "fulfilled" ? [tried.value] : []));
+        // An unreachable node gets no bricks (liveInventory leaves it out), so needs no lock.
+        const refused = tries.find((tried): tried is PromiseRejectedResult => tried.status === "rejected" && !(tried.reason instanceof SshConnectionError));
+        if (refused === undefined) {
+            return held;
+        }
+        await Promise.all(held.map((lock) => lock.release()));
+        if (refused.reason instanceof HostLockTimeoutError) {
+            void pulumi.log.info(`${doing}: ${refused.reason.holder || "another operation"} holds the placement lock on ${refused.reason.host}; waiting for it (at most ${PLACEMENT_LOCK_WAIT_SECONDS} s per host)`);
+            return undefined;
+        }
+        throw new Error(`${doing}: ${describeCause(refused.reason)}; nothing was changed`);
+    }
+
+    private async takeHostLocksInOrder(nodes: readonly ClusterNode[], owner: string, doing: string): Promise<HeldCommand[]> {
         const held: HeldCommand[] = [];
         try {
-            for (const node of [...this.topology.nodes].sort((a, b) => a.name.localeCompare(b.name))) {
+            for (const node of nodes) {
                 try {
                     held.push(await takeHostLock(this.host(node.name), owner, PLACEMENT_LOCK_WAIT_SECONDS));
                 } catch (error) {
-                    // An unreachable node gets no bricks (liveInventory leaves it out), so needs no lock.
                     if (!(error instanceof SshConnectionError)) {
                         throw new Error(`${doing}: ${describeCause(error)}; nothing was changed`);
                     }

@@ -49,6 +49,19 @@ describe("host lock against a local sshd", function () {
         await second.release();
     });
 
+    it("refuses a try that does not wait while another holds the lock, naming the holder, and grants it once free", async function () {
+        const host = new SshExecutor(target);
+        const first = await takeHostLock(host, "ci-1 pid 7: creating volume 'a'", 5, lockPath);
+        await assert.rejects(takeHostLock(host, "ci-2 pid 9: creating volume 'b'", 0, lockPath), (error: unknown) => {
+            assert.ok(error instanceof HostLockTimeoutError);
+            assert.equal(error.holder, "ci-1 pid 7: creating volume 'a'");
+            return true;
+        });
+        await first.release();
+        const second = await takeHostLock(host, "ci-2 pid 9: creating volume 'b'", 0, lockPath);
+        await second.release();
+    });
+
     it("is released when the holder's connection dies", async function () {
         const host = new SshExecutor(target);
         await takeHostLock(host, "ci-1 pid 7: killed", 5, lockPath);

@@ -1,12 +1,16 @@
 // Create's orchestration on scripted hosts: every step fails in turn, and the undo that follows
 // removes exactly what was made, in order (the lab tests run the same paths on real hosts).
 import assert from "node:assert/strict";
-import { commandLine } from "../remote";
+import { commandLine, RemoteCommandError } from "../remote";
+import type { ScriptedHost } from "../remote/testing/scripted-host";
 import { readFixture } from "../remote/testing/fixtures";
 import { volumeCreateArgs, volumeSetCommands } from "./commands";
 import { createVolume } from "./create";
 import { ClusterAccess } from "../access";
 import { ALL_VOLUMES_INFO, brickSteps, FAILED_XML, FULL_BRICK, FULL_UNDO, inputs, NO_VOLUMES_XML, OK_XML, scriptedCluster, topology, volumeSteps } from "./testing/scripted-cluster";
+
+/** A host lock request; its group is the seconds it waits. */
+const LOCK_REQUEST = /pulumi-gluster\.lock (\d+) /;
 
 describe("create on scripted hosts: each step fails in turn", () => {
     it("runs heketi's steps on every node, then create, set, start, and a flush", async () => {
@@ -180,6 +184,58 @@ describe("create on scripted hosts: each step fails in turn", () => {
         const n1 = hosts.get("n1")!.commands;
         const lookup = n1.findIndex((line) => ALL_VOLUMES_INFO.test(line));
         assert.ok(n1.findIndex((line) => line.startsWith("hold: ")) < lookup, `n1's lock was asked for before the volume lookup: ${n1.slice(0, lookup + 1).join(" | ")}`);
+    });
+});
+
+describe("the hosts' placement locks", () => {
+    /** Lock requests as "<host> <seconds to wait>", in the order the hosts were asked across the cluster. */
+    function recordLockRequests(hosts: Map<string, ScriptedHost>): string[] {
+        const requests: string[] = [];
+        for (const host of hosts.values()) {
+            host.on(LOCK_REQUEST, (line) => (requests.push(`${host.label} ${LOCK_REQUEST.exec(line)![1]}`), {}));
+        }
+        return requests;
+    }
+
+    it("asks every host at once without waiting, when none is held", async () => {
+        const { cluster, hosts } = scriptedCluster();
+        const askedWhenN1Answered: number[] = [];
+        hosts.get("n1")!.on(LOCK_REQUEST, async () => {
+            // Long enough for requests sent beside n1's to reach their hosts; requests sent after its answer would not have begun.
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            askedWhenN1Answered.push([...hosts.values()].filter((host) => host.ran(/^hold: /).length > 0).length);
+            return {};
+        });
+        await createVolume(cluster, inputs);
+        assert.deepEqual(askedWhenN1Answered, [3], "every host was asked before n1's lock was granted");
+        for (const host of hosts.values()) {
+            assert.deepEqual(host.ran(/^hold: /).map((line) => LOCK_REQUEST.exec(line)![1]), ["0"], `${host.label}: one request, waiting 0 s`);
+        }
+    });
+
+    it("when another operation holds one, lets the others go and takes all in name order, waiting", async () => {
+        const { cluster, hosts } = scriptedCluster();
+        const requests = recordLockRequests(hosts);
+        const busy = new RemoteCommandError("n2: lock busy", "n2", "sh -c ...", 75, "ci-2 pid 9: creating volume 'db' since now\n", "");
+        hosts.get("n2")!.on(LOCK_REQUEST, (line) => (requests.push(`n2 ${LOCK_REQUEST.exec(line)![1]}`), busy), 1);
+        const othersAskedBeforeN1Granted: string[] = [];
+        hosts.get("n1")!.on(/pulumi-gluster\.lock 300 /, async () => {
+            requests.push("n1 300");
+            // Long enough for a request sent beside n1's to reach its host.
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            othersAskedBeforeN1Granted.push(...requests.slice(4));
+            return {};
+        });
+        await createVolume(cluster, inputs);
+        const tries = requests.slice(0, 3).sort();
+        assert.deepEqual(tries, ["n1 0", "n2 0", "n3 0"]);
+        assert.deepEqual(requests.slice(3), ["n1 300", "n2 300", "n3 300"], "the waits come in name order");
+        assert.deepEqual(othersAskedBeforeN1Granted, [], "n2 and n3 were asked only once n1's lock was granted");
+        for (const name of ["n1", "n3"]) {
+            const commands = hosts.get(name)!.commands.filter((line) => /^(hold|release): /.test(line)).map((line) => line.split(":")[0]);
+            assert.deepEqual(commands, ["hold", "release", "hold", "release"], `${name}: the lock tried first was let go before the wait`);
+        }
+        assert.deepEqual(brickSteps(hosts.get("n2")!), FULL_BRICK);
     });
 });
 
