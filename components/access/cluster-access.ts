@@ -4,7 +4,7 @@
 import { hostname } from "node:os";
 import * as pulumi from "@pulumi/pulumi";
 import type { Inventory, InventoryNode } from "../placement";
-import { HostLockTimeoutError, lvsArgs, parseLvs, parseVgs, SshConnectionError, takeHostLock, type HeldCommand, type LogicalVolume, type HostExecutor, vgsArgs } from "../remote";
+import { HostLockTimeoutError, lvsArgs, parseLvs, parseVgs, SshConnectionError, takeHostLock, type HeldCommand, type LogicalVolume, type HostExecutor, type VolumeGroup, vgsArgs } from "../remote";
 import { connectionExecutor } from "./connection";
 import { describeCause } from "./errors";
 import { placementSession, type PlacementSession, type SpaceClaim } from "./placement-session";
@@ -100,7 +100,7 @@ export class ClusterAccess {
      */
     async withPlacementLock<Placed>(doing: string, place: () => Promise<Placed>, claimsOf: (placed: Placed) => SpaceClaim[], allocate: (placed: Placed) => Promise<void>): Promise<Placed> {
         if (this.joinedEarly === undefined) {
-            this.beginPlacement(doing);
+            this.beginPlacement(doing, false);
         }
         const { session, entered } = this.joinedEarly!;
         this.joinedEarly = undefined;
@@ -131,14 +131,23 @@ export class ClusterAccess {
     /**
      * Starts taking the hosts' placement locks for an operation that reads before it places, so
      * the reads and the wait overlap: withPlacementLock then uses this entry. endPlacement must
-     * follow, and leaves the session if the operation ended before it placed.
+     * follow, and leaves the session if the operation ended before it placed. `readFreeSpace`:
+     * the hosts' free space is read as soon as the locks are held, for the placement to come.
      */
-    beginPlacement(doing: string): void {
+    beginPlacement(doing: string, readFreeSpace: boolean): void {
         const session = placementSession(this.topology.nodes);
         const entered = session.enter(() => this.takeHostLocks(doing));
         // A failure to take the locks is withPlacementLock's to report, if the operation gets there.
         entered.catch(() => undefined);
         this.joinedEarly = { session, entered };
+        if (readFreeSpace) {
+            session.readWhenLocked(new Map(this.topology.nodes.map((node) => [node.name, () => this.readVolumeGroups(node.name)])));
+        }
+    }
+
+    /** Bricks were removed after beginPlacement: the free space read early is read again by the placement. */
+    freeSpaceChanged(): void {
+        this.joinedEarly?.session.forgetReads();
     }
 
     /** Leaves the session beginPlacement joined, unless withPlacementLock used (and left) it. */
@@ -228,8 +237,7 @@ export class ClusterAccess {
 
     private async liveNode(node: ClusterNode, session: PlacementSession | undefined, claimed: ReadonlyMap<string, number>): Promise<InventoryNode | undefined> {
         const host = this.host(node.name);
-        // Without LVM's locks: free space must not wait behind this process's own lvcreates, which the claims cover.
-        const read = async () => parseVgs((await host.run(vgsArgs([], { withoutLocks: true }))).stdout);
+        const read = () => this.readVolumeGroups(node.name);
         let groups;
         try {
             groups = await (session === undefined ? read() : session.volumeGroups(node.name, read));
@@ -251,6 +259,11 @@ export class ClusterAccess {
             return [{ id: device.vgName, path: device.path, freeBytes, totalBytes: group.vgSize, tags: device.tags ?? {} }];
         });
         return { name: node.name, zone: node.zone, storageHost: node.storageHost, devices };
+    }
+
+    private async readVolumeGroups(nodeName: string): Promise<VolumeGroup[]> {
+        // Without LVM's locks: free space must not wait behind this process's own lvcreates, which the claims cover.
+        return parseVgs((await this.host(nodeName).run(vgsArgs([], { withoutLocks: true }))).stdout);
     }
 }
 
