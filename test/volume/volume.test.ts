@@ -16,9 +16,9 @@ const VOLUME_TYPE = "pulumi-nodejs:dynamic/gluster/volume:Volume";
 type VolumeSettings = Omit<GlusterVolumeArgs, "cluster">;
 
 /** An inline program declaring one GlusterVolume; `settings` may change between operations. */
-function volumeStack(topology: ClusterTopology, resourceName: string, settings: () => VolumeSettings): Promise<EngineStack> {
+function volumeStack(topology: ClusterTopology, resourceName: string, settings: () => VolumeSettings, projectName = "volume-test"): Promise<EngineStack> {
     return EngineStack.create({
-        projectName: "volume-test",
+        projectName,
         program: async () => {
             const volume = new GlusterVolume(resourceName, { cluster: topology, ...settings() });
             return {
@@ -379,6 +379,34 @@ describe("volume: GlusterVolume on the lab through the real engine", function ()
                 await closeAll();
             }
             await engine.dispose();
+        }
+    });
+
+    it("refuses a name another stack's volume has before making anything, and leaves that volume and its data alone", async function () {
+        const settings = (): VolumeSettings => ({ size: "1Gi", durability: { type: "replicate", replica: 3 } });
+        const first = await volumeStack(cluster.topology, "twin", settings);
+        // Another project: the same resource name, but not the same resource (a stack of the same project and name would be, and finish it).
+        const second = await volumeStack(cluster.topology, "twin", settings, "volume-test-other");
+        try {
+            const { outputs } = await first.up();
+            const [source, backups] = [outputs.mountSource.value as string, outputs.backupVolfileServers.value as string[]];
+            assert.equal(await onMount(source, backups, "echo kept > f && sync f && cat f"), "kept\n");
+            const before = await Promise.all([...cluster.hosts].map(([node, host]) => leftovers(host, cluster.vgNames.get(node)!)));
+            await assert.rejects(second.up(), (error: unknown) => {
+                assert.ok(error instanceof EngineOperationError);
+                assert.match(error.message, /volume 'twin': the cluster already has a gluster volume of that name \(seen from n1 \(10\.77\.0\.11\)\); choose another name, delete that volume, or set adopt: true to take it over/);
+                assert.doesNotMatch(error.message, /everything made so far was removed/, "refused before anything was made");
+                return true;
+            });
+            const after = await Promise.all([...cluster.hosts].map(([node, host]) => leftovers(host, cluster.vgNames.get(node)!)));
+            assert.deepEqual(after, before, "no LV, mount, fstab line or directory came or went");
+            assert.equal((await volumeInfo(cluster.hosts.get("n1")!, "twin")).status, "Started");
+            assert.equal(await onMount(source, backups, "cat f"), "kept\n");
+            await first.destroy();
+            await assertNothingLeft(cluster, "twin");
+        } finally {
+            await first.destroy().catch(() => undefined);
+            await Promise.all([first.dispose(), second.dispose()]);
         }
     });
 
