@@ -39,7 +39,7 @@ async function placeAndCreate(cluster: ClusterAccess, inputs: VolumeInputs, doin
         // One `volume info` for creates starting together: its answer is shared.
         const lookUp = () => (lookup ??= findVolumeAmongAll(peer, inputs.volumeName));
         try {
-            return await createAfterLookup(cluster, inputs, doing, peer, { lookUp, inStore }, ownPools);
+            return await createAfterNameReads(cluster, inputs, doing, peer, { lookUp, inStore }, ownPools);
         } finally {
             // A create that failed before it awaited a read it started returns only after that read ended (its failure handled here).
             await settle(lookup === undefined ? [inStore] : [inStore, lookup]);
@@ -63,7 +63,7 @@ interface NameReads {
  * before allocating when glusterd's store has the name or cannot tell. When the store says "free",
  * `volume create` itself, which refuses a taken name, is the last word.
  */
-async function createAfterLookup(
+async function createAfterNameReads(
     cluster: ClusterAccess,
     inputs: VolumeInputs,
     doing: string,
