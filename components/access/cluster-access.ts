@@ -4,7 +4,7 @@
 import { hostname } from "node:os";
 import * as pulumi from "@pulumi/pulumi";
 import type { Inventory, InventoryNode } from "../placement";
-import { HostLockTimeoutError, lvsArgs, parseLvs, parseVgs, SshConnectionError, takeHostLock, type HeldCommand, type LogicalVolume, type HostExecutor, type VolumeGroup, vgsArgs } from "../remote";
+import { lvsArgs, parseLvs, parseVgs, SshConnectionError, takeHostLock, type HeldCommand, type LogicalVolume, type HostExecutor, vgsArgs } from "../remote";
 import { connectionExecutor } from "./connection";
 import { describeCause } from "./errors";
 import { placementSession, type PlacementSession, type SpaceClaim } from "./placement-session";
@@ -100,7 +100,7 @@ export class ClusterAccess {
      */
     async withPlacementLock<Placed>(doing: string, place: () => Promise<Placed>, claimsOf: (placed: Placed) => SpaceClaim[], allocate: (placed: Placed) => Promise<void>): Promise<Placed> {
         if (this.joinedEarly === undefined) {
-            this.beginPlacement(doing, false);
+            this.beginPlacement(doing);
         }
         const { session, entered } = this.joinedEarly!;
         this.joinedEarly = undefined;
@@ -131,23 +131,14 @@ export class ClusterAccess {
     /**
      * Starts taking the hosts' placement locks for an operation that reads before it places, so
      * the reads and the wait overlap: withPlacementLock then uses this entry. endPlacement must
-     * follow, and leaves the session if the operation ended before it placed. `readFreeSpace`:
-     * the hosts' free space is read as soon as the locks are held, for the placement to come.
+     * follow, and leaves the session if the operation ended before it placed.
      */
-    beginPlacement(doing: string, readFreeSpace: boolean): void {
+    beginPlacement(doing: string): void {
         const session = placementSession(this.topology.nodes);
         const entered = session.enter(() => this.takeHostLocks(doing));
         // A failure to take the locks is withPlacementLock's to report, if the operation gets there.
         entered.catch(() => undefined);
         this.joinedEarly = { session, entered };
-        if (readFreeSpace) {
-            session.readWhenLocked(new Map(this.topology.nodes.map((node) => [node.name, () => this.readVolumeGroups(node.name)])));
-        }
-    }
-
-    /** Bricks were removed after beginPlacement: the free space read early is read again by the placement. */
-    freeSpaceChanged(): void {
-        this.joinedEarly?.session.forgetReads();
     }
 
     /** Leaves the session beginPlacement joined, unless withPlacementLock used (and left) it. */
@@ -162,42 +153,16 @@ export class ClusterAccess {
         }
     }
 
-    /**
-     * Every reachable node's host lock. All are first tried at once, none waited for: uncontended,
-     * the usual case, that is one round trip. If another holder has one, those tried are let go
-     * and all are taken in name order, waiting; a try never waits, so two holders never wait for
-     * each other in a circle.
-     */
+    /** Every reachable node's host lock, taken in name order so two holders never wait for each other in a circle. */
     private async takeHostLocks(doing: string): Promise<HeldCommand[]> {
         const owner = `${hostname()} pid ${process.pid}: ${doing} since ${new Date().toISOString()}`;
-        const nodes = [...this.topology.nodes].sort((a, b) => a.name.localeCompare(b.name));
-        return (await this.tryHostLocks(nodes, owner, doing)) ?? (await this.takeHostLocksInOrder(nodes, owner, doing));
-    }
-
-    /** Every lock at once without waiting; undefined (none kept) if another holder has one. */
-    private async tryHostLocks(nodes: readonly ClusterNode[], owner: string, doing: string): Promise<HeldCommand[] | undefined> {
-        const tries = await Promise.allSettled(nodes.map((node) => takeHostLock(this.host(node.name), owner, 0)));
-        const held = tries.flatMap((tried) => (tried.status === "fulfilled" ? [tried.value] : []));
-        // An unreachable node gets no bricks (liveInventory leaves it out), so needs no lock.
-        const refused = tries.find((tried): tried is PromiseRejectedResult => tried.status === "rejected" && !(tried.reason instanceof SshConnectionError));
-        if (refused === undefined) {
-            return held;
-        }
-        await Promise.all(held.map((lock) => lock.release()));
-        if (refused.reason instanceof HostLockTimeoutError) {
-            void pulumi.log.info(`${doing}: ${refused.reason.holder || "another operation"} holds the placement lock on ${refused.reason.host}; waiting for it (at most ${PLACEMENT_LOCK_WAIT_SECONDS} s per host)`);
-            return undefined;
-        }
-        throw new Error(`${doing}: ${describeCause(refused.reason)}; nothing was changed`);
-    }
-
-    private async takeHostLocksInOrder(nodes: readonly ClusterNode[], owner: string, doing: string): Promise<HeldCommand[]> {
         const held: HeldCommand[] = [];
         try {
-            for (const node of nodes) {
+            for (const node of [...this.topology.nodes].sort((a, b) => a.name.localeCompare(b.name))) {
                 try {
                     held.push(await takeHostLock(this.host(node.name), owner, PLACEMENT_LOCK_WAIT_SECONDS));
                 } catch (error) {
+                    // An unreachable node gets no bricks (liveInventory leaves it out), so needs no lock.
                     if (!(error instanceof SshConnectionError)) {
                         throw new Error(`${doing}: ${describeCause(error)}; nothing was changed`);
                     }
@@ -237,7 +202,8 @@ export class ClusterAccess {
 
     private async liveNode(node: ClusterNode, session: PlacementSession | undefined, claimed: ReadonlyMap<string, number>): Promise<InventoryNode | undefined> {
         const host = this.host(node.name);
-        const read = () => this.readVolumeGroups(node.name);
+        // Without LVM's locks: free space must not wait behind this process's own lvcreates, which the claims cover.
+        const read = async () => parseVgs((await host.run(vgsArgs([], { withoutLocks: true }))).stdout);
         let groups;
         try {
             groups = await (session === undefined ? read() : session.volumeGroups(node.name, read));
@@ -259,11 +225,6 @@ export class ClusterAccess {
             return [{ id: device.vgName, path: device.path, freeBytes, totalBytes: group.vgSize, tags: device.tags ?? {} }];
         });
         return { name: node.name, zone: node.zone, storageHost: node.storageHost, devices };
-    }
-
-    private async readVolumeGroups(nodeName: string): Promise<VolumeGroup[]> {
-        // Without LVM's locks: free space must not wait behind this process's own lvcreates, which the claims cover.
-        return parseVgs((await this.host(nodeName).run(vgsArgs([], { withoutLocks: true }))).stdout);
     }
 }
 

@@ -8,7 +8,7 @@ export { connectionExecutor, PROFILE_FILE_VARIABLE } from "./connection";
 export { validateConnection, type SshConnectionArgs } from "./connection-args";
 export { describeCause } from "./errors";
 export { glusterStep, runStep, runSteps, type SequenceStep, StepError, type StepOptions } from "./steps";
-export { findVolume, findVolumeAmongAll, isMissingVolume, isTakenVolumeName, volumeDeleteArgs, volumeInStore, volumeInStoreArgs, volumeStartArgs, volumeStopArgs, type StoreAnswer } from "./volume-calls";
+export { findVolume, findVolumeAmongAll, isMissingVolume, volumeDeleteArgs, volumeStartArgs, volumeStopArgs } from "./volume-calls";
 export { BRICK_MOUNT_ROOT, vgMountDir } from "./mounts";
 export { parseSignatures, signatureProbeArgs, type DeviceSignature } from "./signatures";
 export { DEVICE_STATES, type ClusterDevice, type ClusterNode, type ClusterTopology, type DeviceState, type SshConnection } from "./topology";

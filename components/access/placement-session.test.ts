@@ -117,44 +117,6 @@ describe("placement session", () => {
         await session.leave();
     });
 
-    it("reads every node as soon as the locks are held when asked to, and nothing if they were let go first", async () => {
-        const session = new PlacementSession();
-        const read: string[] = [];
-        const reads = new Map(["n1", "n2"].map((node) => [node, async () => (read.push(node), [])]));
-        let grant = (_locks: HeldCommand[]) => {};
-        const entered = session.enter(() => new Promise<HeldCommand[]>((resolve) => (grant = resolve)));
-        session.readWhenLocked(reads);
-        await new Promise((resolve) => setImmediate(resolve));
-        assert.equal(read.length, 0, "nothing is read before the locks are held");
-        grant([]);
-        await entered;
-        await new Promise((resolve) => setImmediate(resolve));
-        assert.deepEqual(read, ["n1", "n2"]);
-        await session.volumeGroups("n1", async () => (read.push("n1 again"), []));
-        assert.deepEqual(read, ["n1", "n2"], "the placement uses the early read");
-        await session.leave();
-
-        const late = session.enter(() => new Promise<HeldCommand[]>((resolve) => (grant = resolve)));
-        session.readWhenLocked(reads);
-        const left = session.leave();
-        grant([]);
-        await Promise.all([late, left]);
-        await new Promise((resolve) => setImmediate(resolve));
-        assert.deepEqual(read, ["n1", "n2"], "locks let go before they were held: nothing read");
-    });
-
-    it("reads again after the free space changed outside placement", async () => {
-        const session = new PlacementSession();
-        let reads = 0;
-        const read = async () => (reads += 1, []);
-        await session.enter(async () => []);
-        await session.volumeGroups("n1", read);
-        session.forgetReads();
-        await session.volumeGroups("n1", read);
-        assert.equal(reads, 2);
-        await session.leave();
-    });
-
     it("asks a node that did not answer again at the next placement", async () => {
         const session = new PlacementSession();
         let reads = 0;

@@ -89,34 +89,6 @@ export class PlacementSession {
     }
 
     /**
-     * Starts each node's volumeGroups read as soon as the locks are held, so a placement that
-     * follows finds it under way; nothing is read if the locks were let go before they were held.
-     */
-    readWhenLocked(reads: ReadonlyMap<string, () => Promise<VolumeGroup[]>>): void {
-        const locks = this.locks;
-        void locks?.then(
-            () => {
-                if (this.locks === locks) {
-                    // A node that does not answer is asked again, and reported, by the placement.
-                    for (const [node, read] of reads) {
-                        this.volumeGroups(node, read).catch(() => undefined);
-                    }
-                }
-            },
-            () => undefined,
-        );
-    }
-
-    /** The hosts' free space changed outside placement (bricks removed): reads taken before are not used again. */
-    forgetReads(): void {
-        this.volumeGroupsRead.clear();
-        this.taken.clear();
-        for (const claim of this.claims) {
-            this.placedBeforeRead.add(claim);
-        }
-    }
-
-    /**
      * Ends claims whose lvcreates ended. `allocated`: their space is taken, and stays counted
      * against the reads; otherwise an undo gave back some or all of it, which only a new read knows.
      */
@@ -130,6 +102,14 @@ export class PlacementSession {
         }
         if (!allocated) {
             this.forgetReads();
+        }
+    }
+
+    private forgetReads(): void {
+        this.volumeGroupsRead.clear();
+        this.taken.clear();
+        for (const claim of this.claims) {
+            this.placedBeforeRead.add(claim);
         }
     }
 

@@ -1,16 +1,12 @@
 // Create's orchestration on scripted hosts: every step fails in turn, and the undo that follows
 // removes exactly what was made, in order (the lab tests run the same paths on real hosts).
 import assert from "node:assert/strict";
-import { commandLine, RemoteCommandError } from "../remote";
-import type { ScriptedHost } from "../remote/testing/scripted-host";
+import { commandLine } from "../remote";
 import { readFixture } from "../remote/testing/fixtures";
-import { ownerTag, volumeCreateArgs, volumeSetCommands } from "./commands";
+import { volumeCreateArgs, volumeSetCommands } from "./commands";
 import { createVolume } from "./create";
 import { ClusterAccess } from "../access";
-import { ALL_VOLUMES_INFO, brickSteps, FAILED_XML, FULL_BRICK, FULL_UNDO, inputs, NO_VOLUMES_XML, OK_XML, scriptedCluster, STORE_LOOKUP, topology, volumeSteps } from "./testing/scripted-cluster";
-
-/** A host lock request; its group is the seconds it waits. */
-const LOCK_REQUEST = /pulumi-gluster\.lock (\d+) /;
+import { ALL_VOLUMES_INFO, brickSteps, FAILED_XML, FULL_BRICK, FULL_UNDO, inputs, NO_VOLUMES_XML, OK_XML, scriptedCluster, topology, volumeSteps } from "./testing/scripted-cluster";
 
 describe("create on scripted hosts: each step fails in turn", () => {
     it("runs heketi's steps on every node, then create, set, start, and a flush", async () => {
@@ -89,39 +85,6 @@ describe("create on scripted hosts: each step fails in turn", () => {
         assert.deepEqual(readWhenPeerAnswered, [3], "every host was read before the peer answered");
     });
 
-    it("reads the hosts' free space as soon as their locks are held, beside the look for what an interrupted create left", async () => {
-        const { cluster, hosts } = scriptedCluster();
-        const freeSpaceReadWhenPoolsAnswered: number[] = [];
-        hosts.get("n1")!.on(/^lvs .*segtype=thin-pool/, async () => {
-            // Long enough for reads that run beside this one to reach every host; reads after it would not have begun.
-            await new Promise((resolve) => setTimeout(resolve, 100));
-            freeSpaceReadWhenPoolsAnswered.push([...hosts.values()].filter((host) => host.ran(/^vgs /).length > 0).length);
-            return { stdout: JSON.stringify({ report: [{ lv: [] }] }) };
-        });
-        await createVolume(cluster, { ...inputs, owner: "urn:pulumi:test::project::gluster:volume:Volume::web" });
-        assert.deepEqual(freeSpaceReadWhenPoolsAnswered, [3], "every host's free space was read before n1's pools answered");
-        for (const host of hosts.values()) {
-            assert.equal(host.ran(/^vgs /).length, 1, `${host.label}: read once`);
-        }
-    });
-
-    it("reads the free space again once it removed what an interrupted create left", async () => {
-        const { cluster, hosts } = scriptedCluster();
-        const owner = "urn:pulumi:test::project::gluster:volume:Volume::web";
-        const strayId = "0123456789abcdef0123456789abcdef";
-        const n2 = hosts.get("n2")!;
-        const strayPool = { lv_name: `tp_${strayId}`, vg_name: "vg_2222", lv_size: "1073741824", lv_attr: "twi-a-tz--", pool_lv: "", data_percent: "0.00", lv_metadata_size: "8388608", thin_count: "1", lv_tags: ownerTag(owner) };
-        n2.on(/^lvs .*segtype=thin-pool/, { stdout: JSON.stringify({ report: [{ lv: [strayPool] }] }) })
-            .on(new RegExp(`^mountpoint -q .*brick_${strayId}$`), { exitCode: 1 })
-            .on(new RegExp(`^wipefs .*brick_${strayId}$`), { exitCode: 1, stderr: "wipefs: error: /dev/vg_2222/brick_x: No such file or directory" });
-        await createVolume(cluster, { ...inputs, owner });
-        assert.equal(n2.ran(new RegExp(`^lvremove .*${strayId}`)).length, 1, "the stray brick was removed");
-        const removedAt = n2.commands.findIndex((line) => new RegExp(`^lvremove .*${strayId}`).test(line));
-        const readAfter = n2.commands.findIndex((line, index) => index > removedAt && line.startsWith("vgs "));
-        assert.ok(readAfter > removedAt, "n2's free space was read after the removal");
-        assert.ok(n2.commands.findIndex((line) => line.startsWith("lvcreate ")) > readAfter, "and placed on that read");
-    });
-
     it("flushes the bricks while gluster starts the volume, and reports only once both ended", async () => {
         const { cluster, hosts } = scriptedCluster();
         const syncedWhenStartAnswered: number[] = [];
@@ -154,80 +117,39 @@ describe("create on scripted hosts: each step fails in turn", () => {
         await assert.rejects(createVolume(cluster, inputs), /creating volume 'web' failed: n3: mount .*injected failure; clean-up also failed, so some of it is left behind: n3: lvremove .*Logical volume in use/);
     });
 
-    /** Scripts n1's gluster lookup to answer only when the returned function is called. */
-    function holdLookup(hosts: Map<string, ScriptedHost>, stdout = NO_VOLUMES_XML): () => void {
-        let answer = () => {};
-        const answered = new Promise<void>((resolve) => (answer = resolve));
-        hosts.get("n1")!.on(ALL_VOLUMES_INFO, async () => (await answered, { stdout }));
-        return answer;
-    }
-
-    /** Lets scripted work that can run go on, until `until` holds or a bound is reached. */
-    async function letRun(until: () => boolean = () => false): Promise<void> {
-        for (let turn = 0; turn < 1000 && !until(); turn++) {
-            await new Promise((resolve) => setImmediate(resolve));
-        }
-    }
-
-    const WEB_TAKEN = readFixture("volume-info-single.xml").replace(/<name>[^<]*<\/name>/, "<name>web</name>");
-
-    it("refuses a name glusterd's store and gluster have, changing nothing", async () => {
+    it("refuses a name the cluster already uses, changing nothing", async () => {
         const { cluster, hosts } = scriptedCluster();
-        hosts.get("n1")!.on(ALL_VOLUMES_INFO, { stdout: WEB_TAKEN }).on(STORE_LOOKUP, { exitCode: 0 });
-        await assert.rejects(createVolume(cluster, inputs), /^Error: volume 'web': the cluster already has a gluster volume of that name \(seen from n1\); choose another name, delete that volume, or set adopt: true to take it over$/);
+        hosts.get("n1")!.on(ALL_VOLUMES_INFO, { stdout: readFixture("volume-info-single.xml").replace(/<name>[^<]*<\/name>/, "<name>web</name>") });
+        await assert.rejects(createVolume(cluster, inputs), /volume 'web': the cluster already has a gluster volume of that name \(seen from n1\)/);
         for (const host of hosts.values()) {
             assert.deepEqual(brickSteps(host), []);
             assert.deepEqual([host.ran(/^hold: /).length, host.ran(/^release: /).length], [1, 1], `${host.label}: the placement lock taken during the reads was let go`);
         }
     });
 
-    for (const [answer, exitCode] of [["has the name", 0], ["cannot tell", 2]] as const) {
-        it(`allocates nothing before gluster answers when glusterd's store ${answer}`, async () => {
-            const { cluster, hosts } = scriptedCluster();
-            hosts.get("n1")!.on(STORE_LOOKUP, { exitCode });
-            const answerLookup = holdLookup(hosts);
-            const created = createVolume(cluster, inputs);
-            try {
-                await letRun(() => [...hosts.values()].every((host) => host.ran(/^vgs /).length > 0));
-                await letRun();
-                for (const host of hosts.values()) {
-                    assert.equal(host.ran(/^vgs /).length, 1, `${host.label}'s free space was read before the lookup answered`);
-                    assert.deepEqual(brickSteps(host), [], `${host.label}: nothing allocated before the lookup answered`);
-                }
-            } finally {
-                // A create left waiting would keep the process's placement session (and its locks) from the next test.
-                answerLookup();
-            }
-            await created;
-            for (const host of hosts.values()) {
-                assert.deepEqual(brickSteps(host), FULL_BRICK);
-            }
-        });
-    }
-
-    it("asks gluster nothing of the name when glusterd's store does not have it: volume create is the check", async () => {
+    it("reads the hosts' free space while the name lookup runs, and allocates nothing before it answers", async () => {
         const { cluster, hosts } = scriptedCluster();
-        await createVolume(cluster, inputs);
-        assert.deepEqual(hosts.get("n1")!.ran(ALL_VOLUMES_INFO), []);
-        assert.equal(hosts.get("n1")!.ran(STORE_LOOKUP).length, 1);
-    });
-
-    it("refuses a name gluster has but the store did not show when volume create does, removing the bricks and touching no volume", async () => {
-        const { cluster, hosts } = scriptedCluster();
-        hosts.get("n1")!.on(/^gluster .*-- volume create /, { stdout: "<cliOutput><opRet>-1</opRet><opErrno>0</opErrno><opErrstr>Volume web already exists</opErrstr></cliOutput>" });
-        await assert.rejects(
-            createVolume(cluster, inputs),
-            /^Error: creating volume 'web' failed: volume 'web': the cluster already has a gluster volume of that name \(seen from n1\); choose another name, delete that volume, or set adopt: true to take it over; everything made so far was removed$/,
-        );
-        assert.deepEqual(volumeSteps(hosts.get("n1")!), ["create web"], "the volume of that name is neither stopped nor deleted");
+        let answer = () => {};
+        const answered = new Promise<void>((resolve) => (answer = resolve));
+        hosts.get("n1")!.on(ALL_VOLUMES_INFO, async () => (await answered, { stdout: NO_VOLUMES_XML }));
+        const created = createVolume(cluster, inputs);
+        for (let turn = 0; turn < 1000 && [...hosts.values()].some((host) => host.ran(/^vgs /).length === 0); turn++) {
+            await new Promise((resolve) => setImmediate(resolve));
+        }
         for (const host of hosts.values()) {
-            assert.deepEqual(brickSteps(host), [...FULL_BRICK, ...FULL_UNDO], `${host.label} removed its whole brick`);
+            assert.equal(host.ran(/^vgs /).length, 1, `${host.label}'s free space was read before the lookup answered`);
+            assert.deepEqual(brickSteps(host), [], `${host.label}: nothing allocated before the lookup answered`);
+        }
+        answer();
+        await created;
+        for (const host of hosts.values()) {
+            assert.deepEqual(brickSteps(host), FULL_BRICK);
         }
     });
 
-    it("stops before allocating when the name lookup fails and the store cannot tell, and lets the locks go", async () => {
+    it("stops before allocating when the name lookup fails, and lets the locks go", async () => {
         const { cluster, hosts } = scriptedCluster();
-        hosts.get("n1")!.on(STORE_LOOKUP, new Error("connection lost")).on(ALL_VOLUMES_INFO, { exitCode: 1, stderr: "Connection failed. Please check if gluster daemon is operational." });
+        hosts.get("n1")!.on(ALL_VOLUMES_INFO, { exitCode: 1, stderr: "Connection failed. Please check if gluster daemon is operational." });
         await assert.rejects(createVolume(cluster, inputs), /gluster daemon is operational/);
         for (const host of hosts.values()) {
             assert.deepEqual(brickSteps(host), [], `${host.label}: nothing made`);
@@ -235,11 +157,11 @@ describe("create on scripted hosts: each step fails in turn", () => {
         }
     });
 
-    it("returns from a failure before placing only once its look into glusterd's store has ended", async () => {
+    it("returns from a failure before placing only once the name lookup has ended", async () => {
         const { cluster, hosts } = scriptedCluster();
         let answer = () => {};
         const answered = new Promise<void>((resolve) => (answer = resolve));
-        hosts.get("n1")!.on(STORE_LOOKUP, async () => (await answered, { exitCode: 1 }));
+        hosts.get("n1")!.on(ALL_VOLUMES_INFO, async () => (await answered, { stdout: NO_VOLUMES_XML }));
         hosts.get("n2")!.on(/^lvs .*thin-pool/, { exitCode: 5, stderr: "injected lvs failure" });
         let settled = false;
         const created = createVolume(cluster, { ...inputs, owner: "urn:pulumi:dev::p::gluster:volume:GlusterVolume::web" }).finally(() => (settled = true));
@@ -247,70 +169,17 @@ describe("create on scripted hosts: each step fails in turn", () => {
             await new Promise((resolve) => setImmediate(resolve));
         }
         assert.equal(hosts.get("n2")!.ran(/^lvs .*thin-pool/).length, 1, "the look for pools failed");
-        assert.equal(settled, false, "the create waits for the store's answer");
+        assert.equal(settled, false, "the create waits for its lookup");
         answer();
         await assert.rejects(created, /injected lvs failure/);
     });
 
-    it("takes the hosts' placement locks while it looks into glusterd's store, not after", async () => {
+    it("takes the hosts' placement locks while it looks for the volume, not after", async () => {
         const { cluster, hosts } = scriptedCluster();
         await createVolume(cluster, inputs);
         const n1 = hosts.get("n1")!.commands;
-        const lookup = n1.findIndex((line) => STORE_LOOKUP.test(line));
-        assert.ok(lookup > 0);
-        assert.ok(n1.findIndex((line) => line.startsWith("hold: ")) < lookup, `n1's lock was asked for before the store was read: ${n1.slice(0, lookup + 1).join(" | ")}`);
-    });
-});
-
-describe("the hosts' placement locks", () => {
-    /** Lock requests as "<host> <seconds to wait>", in the order the hosts were asked across the cluster. */
-    function recordLockRequests(hosts: Map<string, ScriptedHost>): string[] {
-        const requests: string[] = [];
-        for (const host of hosts.values()) {
-            host.on(LOCK_REQUEST, (line) => (requests.push(`${host.label} ${LOCK_REQUEST.exec(line)![1]}`), {}));
-        }
-        return requests;
-    }
-
-    it("asks every host at once without waiting, when none is held", async () => {
-        const { cluster, hosts } = scriptedCluster();
-        const askedWhenN1Answered: number[] = [];
-        hosts.get("n1")!.on(LOCK_REQUEST, async () => {
-            // Long enough for requests sent beside n1's to reach their hosts; requests sent after its answer would not have begun.
-            await new Promise((resolve) => setTimeout(resolve, 100));
-            askedWhenN1Answered.push([...hosts.values()].filter((host) => host.ran(/^hold: /).length > 0).length);
-            return {};
-        });
-        await createVolume(cluster, inputs);
-        assert.deepEqual(askedWhenN1Answered, [3], "every host was asked before n1's lock was granted");
-        for (const host of hosts.values()) {
-            assert.deepEqual(host.ran(/^hold: /).map((line) => LOCK_REQUEST.exec(line)![1]), ["0"], `${host.label}: one request, waiting 0 s`);
-        }
-    });
-
-    it("when another operation holds one, lets the others go and takes all in name order, waiting", async () => {
-        const { cluster, hosts } = scriptedCluster();
-        const requests = recordLockRequests(hosts);
-        const busy = new RemoteCommandError("n2: lock busy", "n2", "sh -c ...", 75, "ci-2 pid 9: creating volume 'db' since now\n", "");
-        hosts.get("n2")!.on(LOCK_REQUEST, (line) => (requests.push(`n2 ${LOCK_REQUEST.exec(line)![1]}`), busy), 1);
-        const othersAskedBeforeN1Granted: string[] = [];
-        hosts.get("n1")!.on(/pulumi-gluster\.lock 300 /, async () => {
-            requests.push("n1 300");
-            // Long enough for a request sent beside n1's to reach its host.
-            await new Promise((resolve) => setTimeout(resolve, 100));
-            othersAskedBeforeN1Granted.push(...requests.slice(4));
-            return {};
-        });
-        await createVolume(cluster, inputs);
-        const tries = requests.slice(0, 3).sort();
-        assert.deepEqual(tries, ["n1 0", "n2 0", "n3 0"]);
-        assert.deepEqual(requests.slice(3), ["n1 300", "n2 300", "n3 300"], "the waits come in name order");
-        assert.deepEqual(othersAskedBeforeN1Granted, [], "n2 and n3 were asked only once n1's lock was granted");
-        for (const name of ["n1", "n3"]) {
-            const commands = hosts.get(name)!.commands.filter((line) => /^(hold|release): /.test(line)).map((line) => line.split(":")[0]);
-            assert.deepEqual(commands, ["hold", "release", "hold", "release"], `${name}: the lock tried first was let go before the wait`);
-        }
-        assert.deepEqual(brickSteps(hosts.get("n2")!), FULL_BRICK);
+        const lookup = n1.findIndex((line) => ALL_VOLUMES_INFO.test(line));
+        assert.ok(n1.findIndex((line) => line.startsWith("hold: ")) < lookup, `n1's lock was asked for before the volume lookup: ${n1.slice(0, lookup + 1).join(" | ")}`);
     });
 });
 

@@ -3,9 +3,9 @@
 // removes exactly what was made. A create an interrupted run left is finished or cleaned first.
 
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterAccess, findVolumeAmongAll, glusterStep, isTakenVolumeName, StepError, volumeInStore, volumeStartArgs, type StoreAnswer } from "../access";
+import { ClusterAccess, findVolumeAmongAll, glusterStep, volumeStartArgs } from "../access";
 import { placeBricks } from "../placement";
-import { runGluster, type GlusterVolumeInfo, type HostExecutor } from "../remote";
+import type { GlusterVolumeInfo, HostExecutor } from "../remote";
 import { parseSize } from "../sizes";
 import { adoptVolume } from "./adopt-volume";
 import { finishBricks, flush, placeAndAllocate } from "./allocate";
@@ -19,8 +19,8 @@ import { allSucceed, settle } from "./settle";
 
 export async function createVolume(cluster: ClusterAccess, inputs: VolumeInputs): Promise<pulumi.dynamic.CreateResult<VolumeOutputs>> {
     const doing = `creating volume '${inputs.volumeName}'`;
-    // The hosts' placement locks are taken, and their free space read, while the reads before placement run.
-    cluster.beginPlacement(doing, inputs.adopt !== true);
+    // The hosts' placement locks are taken while the reads before placement run.
+    cluster.beginPlacement(doing);
     try {
         return await placeAndCreate(cluster, inputs, doing);
     } finally {
@@ -34,48 +34,33 @@ async function placeAndCreate(cluster: ClusterAccess, inputs: VolumeInputs, doin
     const ownPools = inputs.owner === undefined ? Promise.resolve([]) : findOwnPools(cluster, ownerTag(inputs.owner));
     try {
         const peer = await cluster.anyPeer();
-        const inStore = volumeInStore(peer, inputs.volumeName);
-        let lookup: Promise<GlusterVolumeInfo | undefined> | undefined;
         // One `volume info` for creates starting together: its answer is shared.
-        const lookUp = () => (lookup ??= findVolumeAmongAll(peer, inputs.volumeName));
+        const lookup = findVolumeAmongAll(peer, inputs.volumeName);
         try {
-            return await createAfterNameReads(cluster, inputs, doing, peer, { lookUp, inStore }, ownPools);
+            return await createAfterLookup(cluster, inputs, doing, peer, lookup, ownPools);
         } finally {
             // A create that failed before it awaited a read it started returns only after that read ended (its failure handled here).
-            await settle(lookup === undefined ? [inStore] : [inStore, lookup]);
+            await settle([lookup]);
         }
     } finally {
         await settle([ownPools]);
     }
 }
 
-/**
- * Two reads of whether the volume name is taken: glusterd's store, one round trip, and gluster's
- * own `volume info` (`lookUp`: started at the first call), a second or more of the peer's CPU.
- */
-interface NameReads {
-    readonly inStore: Promise<StoreAnswer>;
-    readonly lookUp: () => Promise<GlusterVolumeInfo | undefined>;
-}
-
-/**
- * gluster's own answer is awaited before placing when the create may adopt or clean up, and
- * before allocating when glusterd's store has the name or cannot tell. When the store says "free",
- * `volume create` itself, which refuses a taken name, is the last word.
- */
-async function createAfterNameReads(
+/** The lookup (`volume info` of the name) is awaited before placing when the create may adopt or clean up, else before the first lvcreate. */
+async function createAfterLookup(
     cluster: ClusterAccess,
     inputs: VolumeInputs,
     doing: string,
     peer: HostExecutor,
-    { inStore, lookUp }: NameReads,
+    lookup: Promise<GlusterVolumeInfo | undefined>,
     ownPoolsRead: Promise<OwnPool[]>,
 ): Promise<pulumi.dynamic.CreateResult<VolumeOutputs>> {
     const name = inputs.volumeName;
     const ownPools = await ownPoolsRead;
-    // Taking over or cleaning up needs the lookup's answer first.
+    // Taking over or cleaning up needs the lookup's answer first; otherwise placement's reads run beside it.
     if (inputs.adopt === true || ownPools.length > 0) {
-        const existing = await lookUp();
+        const existing = await lookup;
         if (existing && inputs.adopt === true) {
             return adoptVolume(cluster, peer, inputs, existing);
         }
@@ -89,7 +74,6 @@ async function createAfterNameReads(
             throw nameTaken(name, peer);
         }
         await removeStrayBricks(cluster, name, ownPools);
-        cluster.freeSpaceChanged();
     }
     const sizeBytes = parseSize(inputs.size);
     const made: Made = { progress: [], volumeCreated: false };
@@ -101,15 +85,14 @@ async function createAfterNameReads(
         );
         return { placement, bricks: volumeBricks(name, placement, 0) };
     }, async () => {
-        // A taken name makes nothing; brick names derive from the volume's, so its bricks' LVs may be there too.
-        if ((await inStore) !== "free" && (await lookUp())) {
+        if (await lookup) {
             throw nameTaken(name, peer);
         }
     });
     try {
         await finishBricks(cluster, made, inputs.gid);
         const sets = brickSets(bricks);
-        await createGlusterVolume(peer, name, volumeCreateArgs(name, inputs.durability, sets[0]));
+        await glusterStep(peer, "gluster volume create", volumeCreateArgs(name, inputs.durability, sets[0]));
         made.volumeCreated = true;
         for (const set of sets.slice(1)) {
             await glusterStep(peer, "gluster volume add-brick", addBrickArgs(name, inputs.durability, set));
@@ -123,15 +106,6 @@ async function createAfterNameReads(
     }
     void pulumi.log.info(`volume '${name}': started with ${bricks.length} bricks in ${placement.sets.length} set(s)`);
     return { id: name, outs: volumeOutputs(inputs, sizeBytes, bricks, []) };
-}
-
-/** `volume create`, which refuses a name gluster has (one glusterd's store did not show): the volume of that name is not this create's to undo. */
-async function createGlusterVolume(peer: HostExecutor, name: string, argv: string[]): Promise<void> {
-    try {
-        await runGluster(peer, argv);
-    } catch (error) {
-        throw isTakenVolumeName(error) ? nameTaken(name, peer) : new StepError(peer.label, "gluster volume create", undefined, error);
-    }
 }
 
 function nameTaken(name: string, peer: HostExecutor): Error {

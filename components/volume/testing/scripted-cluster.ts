@@ -16,8 +16,6 @@ export const OK_XML = "<cliOutput><opRet>0</opRet><opErrno>0</opErrno><opErrstr>
 export const NO_VOLUMES_XML = "<cliOutput><opRet>0</opRet><opErrno>0</opErrno><opErrstr/><volInfo><volumes><count>0</count></volumes></volInfo></cliOutput>";
 /** Matches `volume info` of every volume (and not of one). */
 export const ALL_VOLUMES_INFO = / -- volume info$/;
-/** Matches the look into glusterd's store for a volume name (volumeInStoreArgs); it answers 1, "no such volume", unless a test scripts otherwise. */
-export const STORE_LOOKUP = /^sh -c .* \/var\/lib\/glusterd\/vols /;
 export const FAILED_XML = "<cliOutput><opRet>-1</opRet><opErrno>2</opErrno><opErrstr>injected failure</opErrstr></cliOutput>";
 /** A brick's thin pool, holding its thin LV or nothing. */
 const poolReport = (vgName: string, id: string, holdsLv: boolean) => {
@@ -48,7 +46,6 @@ export function scriptedCluster(clusterTopology: ClusterTopology = topology): { 
         host.on(/^gluster /, { stdout: OK_XML })
             .on(commandLine(volumeInfoArgs("web")), { stdout: readFixture("volume-info-missing.xml") })
             .on(ALL_VOLUMES_INFO, { stdout: NO_VOLUMES_XML })
-            .on(STORE_LOOKUP, { exitCode: 1 })
             .on(/^vgs /, { stdout: vgsReport(vgName) });
         scriptBrickLvs(host, vgName);
     }
