@@ -391,15 +391,15 @@ describe("volume: GlusterVolume on the lab through the real engine", function ()
             const { outputs } = await first.up();
             const [source, backups] = [outputs.mountSource.value as string, outputs.backupVolfileServers.value as string[]];
             assert.equal(await onMount(source, backups, "echo kept > f && sync f && cat f"), "kept\n");
-            const before = await Promise.all([...cluster.hosts].map(([node, host]) => leftovers(host, cluster.vgNames.get(node)!)));
+            const bricksOnHosts = () => Promise.all([...cluster.hosts].map(([node, host]) => leftovers(host, cluster.vgNames.get(node)!)));
+            const before = await bricksOnHosts();
             await assert.rejects(second.up(), (error: unknown) => {
                 assert.ok(error instanceof EngineOperationError);
                 assert.match(error.message, /volume 'twin': the cluster already has a gluster volume of that name \(seen from n1 \(10\.77\.0\.11\)\); choose another name, delete that volume, or set adopt: true to take it over/);
                 assert.doesNotMatch(error.message, /everything made so far was removed/, "refused before anything was made");
                 return true;
             });
-            const after = await Promise.all([...cluster.hosts].map(([node, host]) => leftovers(host, cluster.vgNames.get(node)!)));
-            assert.deepEqual(after, before, "no LV, mount, fstab line or directory came or went");
+            assert.deepEqual(await bricksOnHosts(), before, "no LV, mount, fstab line or directory came or went");
             assert.equal((await volumeInfo(cluster.hosts.get("n1")!, "twin")).status, "Started");
             assert.equal(await onMount(source, backups, "cat f"), "kept\n");
             await first.destroy();
