@@ -2,7 +2,7 @@
 // state stores a key of this table, never a file path, so a build that moves its files still
 // refreshes and deletes what an older build made. Keys are part of the state format: never
 // rename or reuse one. Modules load on first use, inside the dynamic provider process only.
-import type { ProviderImplementation } from "./dynamic";
+import { endWithEngine, isDynamicProviderHost, type ProviderImplementation } from "./dynamic";
 
 const implementations: Record<string, () => ProviderImplementation> = {
     node: () => require("./node/provider"),
@@ -21,6 +21,9 @@ export function providerImplementation(key: string): ProviderImplementation {
             `dynamic provider '${key}': this version of pulumi-gluster has no provider of that name; ` +
                 "the state was written by another version: install that version, or one that knows the key",
         );
+    }
+    if (isDynamicProviderHost(require.main?.filename)) {
+        endWithEngine();
     }
     return load();
 }

@@ -1,3 +1,4 @@
 export * from "./shim";
 export * from "./diff";
 export * from "./secrets";
+export * from "./engine-watch";

@@ -30,19 +30,50 @@ function volumesStack(projectName: string, topology: ClusterTopology, volumes: (
 
 type VolumeOutput = [mountSource: string, backups: string[], bricks: VolumeBrick[]];
 
-/** This process's children running the executable at a path ending in `executable`. */
-function childrenRunning(executable: string): number[] {
+interface ProcessEntry {
+    readonly pid: number;
+    readonly parent: number;
+    readonly exe: string;
+    readonly argv: readonly string[];
+}
+
+/** The processes running now (those that end while being read are left out). */
+function processTable(): ProcessEntry[] {
     return readdirSync("/proc")
         .filter((entry) => /^\d+$/.test(entry))
         .flatMap((entry) => {
             try {
                 const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
                 const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-                return parent === process.pid && readlinkSync(`/proc/${entry}/exe`).endsWith(executable) ? [Number(entry)] : [];
+                const argv = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+                return [{ pid: Number(entry), parent, exe: readlinkSync(`/proc/${entry}/exe`), argv }];
             } catch {
                 return []; // gone meanwhile
             }
         });
+}
+
+/** This process's children running the executable at a path ending in `executable`. */
+function childrenRunning(executable: string): number[] {
+    return processTable()
+        .filter((entry) => entry.parent === process.pid && entry.exe.endsWith(executable))
+        .map((entry) => entry.pid);
+}
+
+/** The processes under `root` (children, their children, …) with an argument containing `argPart`. */
+function descendantsRunning(root: number, argPart: string): number[] {
+    const table = processTable();
+    const under = new Set([root]);
+    for (let grew = true; grew; ) {
+        grew = false;
+        for (const entry of table) {
+            if (under.has(entry.parent) && !under.has(entry.pid)) {
+                under.add(entry.pid);
+                grew = true;
+            }
+        }
+    }
+    return table.filter((entry) => entry.pid !== root && under.has(entry.pid) && entry.argv.some((arg) => arg.includes(argPart))).map((entry) => entry.pid);
 }
 
 /** Every node's brick LVs and the cluster's volumes, as one comparable snapshot. */
@@ -251,11 +282,18 @@ describe("faults: injected on the lab while the engine works", function () {
             });
             const cli = childrenRunning("/pulumi");
             assert.equal(cli.length, 1, "the CLI the Automation API started");
+            const providerHosts = descendantsRunning(cli[0], "dynamic-provider");
+            assert.ok(providerHosts.length > 0, "the CLI's dynamic provider host runs");
             process.kill(cli[0], "SIGKILL");
             assert.equal(await up, "killed");
             console.log(`      killed at: ${await hostPicture(cluster)}`);
 
-            // The provider process outlives the CLI and may finish some creates alone: wait until the hosts are still.
+            // Left running, it held the hosts' placement locks and spun on a CPU; the next up waited 300 s for the locks.
+            await waitFor("the killed CLI's dynamic provider host to end by itself", 60_000, 500, async () => {
+                const running = processTable().filter((entry) => providerHosts.includes(entry.pid) && entry.argv.some((arg) => arg.includes("dynamic-provider")));
+                return { done: running.length === 0 ? true : undefined, seen: `running: ${running.map((entry) => entry.pid).join(", ")}` };
+            });
+            // Commands it started may still run on the hosts: wait until the hosts are still.
             let last = "";
             await waitFor("the hosts to settle", 180_000, 5_000, async () => {
                 const now = await hostPicture(cluster);
@@ -269,7 +307,7 @@ describe("faults: injected on the lab while the engine works", function () {
             await engine.stack.cancel();
             await engine.stack.refresh({ clearPendingCreates: true });
             const { outputs, stdout } = await engine.up();
-            console.log(`      up after the kill: ${stdout.split("\n").filter((line) => /interrupted create|earlier create|adopted/.test(line)).join(" | ") || "(nothing to finish or clean)"}`);
+            console.log(`      up after the kill: ${stdout.split("\n").filter((line) => /interrupted create|earlier create|adopted|unused brick/.test(line)).join(" | ") || "(nothing to finish or clean)"}`);
 
             const all = Object.values(outputs).flatMap((output) => (output.value as VolumeOutput)[2]);
             await assertHostsHoldExactly(cluster, all, ["kept", "k1", "k2", "k3"]);
