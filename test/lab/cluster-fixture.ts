@@ -166,13 +166,21 @@ export async function waitForHeal(host: SshExecutor, volumeName: string, limitMs
  * Waits until no node of `volumeName` still runs a rebalance (a volume never rebalanced counts as
  * done). While one runs, gluster 10 (lookup-optimize on, one rebalance process per node) can
  * answer a lookup with ENOENT for a file not yet moved (glusterfs issue #973): reads that check
- * data after an expansion wait for it first.
+ * data after an expansion wait for it first. A status gluster could not give (a busy glusterd)
+ * is asked again, and a rebalance that failed on a node fails the wait, naming it.
  */
 export async function waitForRebalance(host: SshExecutor, volumeName: string, limitMs = 300_000): Promise<void> {
     await waitFor(`rebalance of ${volumeName} finished`, limitMs, 2000, async () => {
         const { stdout } = await host.tryRun(glusterArgs("volume", "rebalance", volumeName, "status"));
-        const nodes = [...stdout.matchAll(/<node>[\s\S]*?<statusStr>([^<]*)<\/statusStr>/g)].map((match) => match[1]);
-        return { done: nodes.includes("in progress") ? undefined : true, seen: nodes.join(", ") || stdout.slice(0, 200) };
+        const nodes = [...stdout.matchAll(/<node>[\s\S]*?<nodeName>([^<]*)<\/nodeName>[\s\S]*?<statusStr>([^<]*)<\/statusStr>/g)].map((match) => ({ node: match[1], status: match[2] }));
+        const failed = nodes.filter((node) => node.status === "failed");
+        if (failed.length > 0) {
+            throw new Error(`rebalance of ${volumeName} failed on ${failed.map((node) => node.node).join(", ")}: ${stdout.slice(0, 2000)}`);
+        }
+        if (nodes.length === 0) {
+            return { done: /Rebalance not started/.test(stdout) ? true : undefined, seen: stdout.slice(0, 300) };
+        }
+        return { done: nodes.some((node) => node.status === "in progress") ? undefined : true, seen: nodes.map((node) => `${node.node}: ${node.status}`).join(", ") };
     });
 }
 

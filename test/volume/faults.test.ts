@@ -132,6 +132,26 @@ async function waitForPool(cluster: LabCluster): Promise<void> {
 const WRITE = "seq 1 100000 > numbers.txt\nmkdir -p notes\necho kept > notes/a.txt\nsync numbers.txt notes/a.txt notes .\nsha256sum numbers.txt notes/a.txt";
 const READ = "sha256sum numbers.txt notes/a.txt";
 
+/**
+ * The data read back after an expansion (READ); a read that fails reports what gluster's rebalance
+ * and each brick show, so a failure in CI says whether a file was lost or only not found.
+ */
+async function readAfterExpansion(cluster: LabCluster, volumeName: string, [source, backups, bricks]: VolumeOutput): Promise<string> {
+    try {
+        return await onMount(source, backups, READ);
+    } catch (error) {
+        const status = (await cluster.hosts.get("n1")!.tryRun(glusterArgs("volume", "rebalance", volumeName, "status"))).stdout;
+        const statusWords = status.match(/<(nodeName|statusStr|files|failures|skipped)>[^<]*/g)?.join(" ") ?? status.slice(0, 300);
+        const listings = await Promise.all(
+            bricks.map(async (brick) => {
+                const { stdout, stderr } = await cluster.hosts.get(brick.node)!.tryRun(["ls", "-la", "--", brick.path, `${brick.path}/notes`]);
+                return `${brick.node}:${brick.path}:\n${stdout}${stderr}`;
+            }),
+        );
+        throw new Error(`${error instanceof Error ? error.message : String(error)}\nrebalance status: ${statusWords}\n${listings.join("\n")}`);
+    }
+}
+
 /** How an up ended: its result, or the error the engine reported. */
 type UpOutcome = { ok: true; result: UpResult } | { ok: false; error: unknown };
 
@@ -234,7 +254,7 @@ async function expandUnderFault(cluster: LabCluster, name: string, nodeName: str
         assert.deepEqual(grown.slice(0, 3), bricks, "the first set kept");
         await assertHostsHoldExactly(cluster, grown, [name]);
         await waitForRebalance(cluster.hosts.get("n1")!, name);
-        assert.equal(await onMount(source, backups, READ), written);
+        assert.equal(await readAfterExpansion(cluster, name, [source, backups, grown]), written);
         await engine.destroy();
         await assertHostsHoldExactly(cluster, [], []);
     } finally {
@@ -567,7 +587,7 @@ describe("faults: injected on the lab while the engine works", function () {
             assert.deepEqual((afterRefresh.outputs.regrow.value as VolumeOutput)[2], grown, "after refresh, up adds no set either");
             await assertHostsHoldExactly(cluster, grown, ["regrow"]);
             await waitForRebalance(cluster.hosts.get("n1")!, "regrow");
-            assert.equal(await onMount(source, backups, READ), written);
+            assert.equal(await readAfterExpansion(cluster, "regrow", [source, backups, grown]), written);
             assert.deepEqual(grown.slice(0, 3), bricks, "the first set kept");
             await engine.destroy();
             await assertHostsHoldExactly(cluster, [], []);
