@@ -15,17 +15,17 @@ export function isDynamicProviderHost(mainFile: string | undefined): boolean {
 let watching = false;
 
 /**
- * Ends the process (with `exit`) once the engine that started it is gone: its stdin, a pipe whose
+ * Ends the process once the engine that started it is gone: its stdin, a pipe whose
  * other end only the engine holds, reaches its end, or a write to stdout or stderr (which the
  * engine reads) fails. Once per process; a stdin that is no pipe (a provider started by hand)
  * is not watched.
  */
-export function endWithEngine(exit: (code: number) => void = (code) => process.exit(code)): void {
+export function endWithEngine(): void {
     if (watching) {
         return;
     }
     watching = true;
-    const engineGone = () => exit(1);
+    const engineGone = () => process.exit(1);
     // A listener also keeps the failed write from reaching the SDK's uncaught-error handler.
     process.stdout.on("error", engineGone);
     process.stderr.on("error", engineGone);
