@@ -60,8 +60,8 @@ function childrenRunning(executable: string): number[] {
         .map((entry) => entry.pid);
 }
 
-/** The processes under `root` (children, their children, …) with an argument containing `argPart`. */
-function descendantsRunning(root: number, argPart: string): number[] {
+/** The processes under `root` (children, their children, …) that `matches`. */
+function descendantsRunning(root: number, matches: (entry: ProcessEntry) => boolean): number[] {
     const table = processTable();
     const under = new Set([root]);
     for (let grew = true; grew; ) {
@@ -73,7 +73,12 @@ function descendantsRunning(root: number, argPart: string): number[] {
             }
         }
     }
-    return table.filter((entry) => entry.pid !== root && under.has(entry.pid) && entry.argv.some((arg) => arg.includes(argPart))).map((entry) => entry.pid);
+    return table.filter((entry) => entry.pid !== root && under.has(entry.pid) && matches(entry)).map((entry) => entry.pid);
+}
+
+/** The Pulumi SDK's dynamic provider host (its argv names it, so a reused pid does not pass). */
+function isProviderHost(entry: ProcessEntry): boolean {
+    return entry.argv.some((arg) => arg.includes("dynamic-provider"));
 }
 
 /** Every node's brick LVs and the cluster's volumes, as one comparable snapshot. */
@@ -302,7 +307,7 @@ describe("faults: injected on the lab while the engine works", function () {
             });
             const cli = childrenRunning("/pulumi");
             assert.equal(cli.length, 1, "the CLI the Automation API started");
-            const providerHosts = descendantsRunning(cli[0], "dynamic-provider");
+            const providerHosts = descendantsRunning(cli[0], isProviderHost);
             assert.ok(providerHosts.length > 0, "the CLI's dynamic provider host runs");
             process.kill(cli[0], "SIGKILL");
             assert.equal(await up, "killed");
@@ -310,7 +315,7 @@ describe("faults: injected on the lab while the engine works", function () {
 
             // Left running, it held the hosts' placement locks and spun on a CPU; the next up waited 300 s for the locks.
             await waitFor("the killed CLI's dynamic provider host to end by itself", 60_000, 500, async () => {
-                const running = processTable().filter((entry) => providerHosts.includes(entry.pid) && entry.argv.some((arg) => arg.includes("dynamic-provider")));
+                const running = processTable().filter((entry) => providerHosts.includes(entry.pid) && isProviderHost(entry));
                 return { done: running.length === 0 ? true : undefined, seen: `running: ${running.map((entry) => entry.pid).join(", ")}` };
             });
             // Commands it started may still run on the hosts: wait until the hosts are still.
