@@ -519,13 +519,21 @@ describe("faults: injected on the lab while the engine works", function () {
         try {
             const [source, backups, bricks] = (await engine.up()).outputs.volume.value as VolumeOutput;
             const written = await onMount(source, backups, WRITE);
-            // dd's message goes outside the volume: on the full volume it could be cut short.
-            const fill = await onMount(source, backups, "err=$(mktemp); if dd if=/dev/zero of=fill bs=1M 2>\"$err\"; then echo 'dd: no error'; else echo \"dd: exit $?\"; fi; tail -n 2 \"$err\"; rm -f \"$err\"");
+            // dd's message goes outside the volume: on the full volume it could be cut short. The
+            // client's log (named after the mount point) tells what the bricks answered.
+            const fill = await onMount(
+                source,
+                backups,
+                "err=$(mktemp); if dd if=/dev/zero of=fill bs=1M 2>\"$err\"; then echo 'dd: no error'; else echo \"dd: exit $?\"; fi; tail -n 2 \"$err\"; rm -f \"$err\"\n" +
+                    "echo \"bricks' ENOSPC replies: $(grep -c 'remote operation failed.*No space left on device' \"/var/log/glusterfs/$(printf %s \"${dir#/}\" | tr / -).log\")\"",
+            );
             console.log(`      writer saw: ${fill.replace(/\n/g, " | ")}`);
             assert.match(fill, /dd: exit 1/);
-            // Every brick answers ENOSPC (their logs say so); what the replicate layer hands the
-            // writer is ENOSPC or, when all three fail the same write, ENOTCONN.
-            assert.match(fill, /No space left on device|Transport endpoint is not connected/, "the writer sees its write fail");
+            // The bricks answer ENOSPC; what reaches the writer is ENOSPC, ENOTCONN (all three failed
+            // the same write: quorum not met) or EIO (seen for the writes after the first that failed
+            // on the bricks).
+            assert.match(fill, /No space left on device|Transport endpoint is not connected|Input\/output error/, "the writer sees its write fail");
+            assert.match(fill, /bricks' ENOSPC replies: [1-9]/, "the client's log shows the bricks answering ENOSPC");
             const [status] = parseVolumeStatus((await n1.run(glusterArgs("volume", "status", "full"))).stdout);
             assert.deepEqual(status.bricks.map((brick) => brick.online), [true, true, true], `every brick online: ${JSON.stringify(status.bricks)}`);
 
